@@ -1,0 +1,66 @@
+import type { Cluster } from '../snapshot/schema';
+import type { SnapshotView } from '../snapshot/view';
+import { buildClusterContext, clusterArn, type ClusterContext } from './cluster-context';
+import { compareFindings, joinAnnotation, type Finding, type Outcome } from './findings';
+import type { Params } from './params';
+import { configRuleName, type Rule } from './rule';
+
+function outcome(compliance: Outcome['compliance'], annotation: string): Outcome {
+  return { compliance, annotation: joinAnnotation([annotation]), offenders: [] };
+}
+
+/** SPEC §4's evaluation model, steps 1–3, then the rule's own steps 4–5. */
+export function evaluateRule(rule: Rule, ctx: ClusterContext, params: Params): Outcome {
+  const { meta } = rule;
+  if (ctx.cluster.status === 'deleting')
+    return outcome('NOT_APPLICABLE', `cluster ${ctx.name} is being deleted`);
+  const shortCut = meta.shortCut?.(params);
+  if (shortCut) return outcome(shortCut.compliance, shortCut.annotation);
+  const needs = [...meta.needs, ...(meta.conditionalNeeds?.(params) ?? [])];
+  const absent = needs.filter((section) => !ctx.view.has(section));
+  if (absent.length > 0) {
+    return outcome('INSUFFICIENT_DATA', `snapshot has no ${absent.map((s) => `ec2.${s}`).join(', ')}`);
+  }
+  if (meta.readsVpcObject && ctx.view.has('Vpcs') && !ctx.view.vpc(ctx.vpcId)) {
+    return outcome('INSUFFICIENT_DATA', `ec2.Vpcs does not hold ${ctx.vpcId}`);
+  }
+  try {
+    return rule.evaluate(ctx, params);
+  } catch (error) {
+    // A bug must never pass for a result: it surfaces as "not checked", with the cause.
+    return outcome('INSUFFICIENT_DATA', `internal error in ${meta.id}: ${(error as Error).message}`);
+  }
+}
+
+function finding(rule: Rule, ctx: ClusterContext, result: Outcome): Finding {
+  return {
+    ruleId: rule.meta.id,
+    configRuleName: configRuleName(rule.meta.id),
+    severity: rule.meta.severity,
+    resourceType: 'AWS::EKS::Cluster',
+    resourceId: ctx.name,
+    clusterArn: ctx.arn,
+    vpcId: ctx.vpcId,
+    ...result,
+  };
+}
+
+/** Every rule for one cluster: exactly one finding per rule. */
+export function evaluateCluster(
+  view: SnapshotView,
+  cluster: Cluster,
+  rules: readonly Rule[],
+  params: Params,
+): Finding[] {
+  const ctx = buildClusterContext(view, cluster, params);
+  return rules.map((rule) => finding(rule, ctx, evaluateRule(rule, ctx, params)));
+}
+
+/** Every rule for every cluster of the snapshot, sorted as SPEC §5 says. */
+export function evaluateSnapshot(view: SnapshotView, rules: readonly Rule[], params: Params): Finding[] {
+  const findings: Finding[] = [];
+  for (const cluster of view.clusters) findings.push(...evaluateCluster(view, cluster, rules, params));
+  return findings.sort(compareFindings);
+}
+
+export { clusterArn };

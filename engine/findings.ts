@@ -1,0 +1,69 @@
+export const COMPLIANCE = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] as const;
+export type Compliance = (typeof COMPLIANCE)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** What a rule says about one cluster. */
+export interface Outcome {
+  compliance: Compliance;
+  annotation: string;
+  offenders: string[];
+}
+
+/** One finding of SPEC §5. */
+export interface Finding extends Outcome {
+  ruleId: string;
+  configRuleName: string;
+  severity: Severity;
+  resourceType: 'AWS::EKS::Cluster';
+  resourceId: string;
+  clusterArn: string;
+  vpcId: string;
+}
+
+/** AWS Config's limit for an annotation. */
+export const MAX_ANNOTATION = 256;
+
+/**
+ * Joins annotation parts, keeping within MAX_ANNOTATION: parts that do not fit are
+ * counted (`… (+3 more)`) rather than cut mid-word, so the reader knows more exists.
+ */
+export function joinAnnotation(parts: readonly string[], separator = '; '): string {
+  let text = '';
+  for (let i = 0; i < parts.length; i++) {
+    const candidate = text ? text + separator + parts[i] : parts[i]!;
+    const rest = parts.length - i - 1;
+    const suffix = rest > 0 ? ` … (+${rest} more)` : '';
+    if (candidate.length + suffix.length <= MAX_ANNOTATION) {
+      text = candidate;
+      continue;
+    }
+    const omitted = parts.length - i;
+    const tail = ` … (+${omitted} more)`;
+    if (!text) return truncate(parts[i]!, MAX_ANNOTATION - tail.length) + tail;
+    return text + tail;
+  }
+  return truncate(text, MAX_ANNOTATION);
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…';
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/** SPEC §5: sorted by severity, cluster, rule id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+  );
+}
+
+export function summarize(findings: readonly Finding[]): Record<Compliance, number> {
+  const summary = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, INSUFFICIENT_DATA: 0 };
+  for (const finding of findings) summary[finding.compliance]++;
+  return summary;
+}

@@ -1,0 +1,23 @@
+import type { SnapshotView } from '../snapshot/view';
+import { summarize, type Compliance, type Finding } from './findings';
+
+/** The CLI's JSON document (SPEC §5). */
+export interface Report {
+  schemaVersion: 1;
+  accountId: string;
+  region: string;
+  generatedAt: string;
+  summary: Record<Compliance, number>;
+  findings: Finding[];
+}
+
+export function buildReport(view: SnapshotView, findings: Finding[], now: Date = new Date()): Report {
+  return {
+    schemaVersion: 1,
+    accountId: view.accountId,
+    region: view.region,
+    generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    summary: summarize(findings),
+    findings,
+  };
+}

@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // tsconfig's isolatedModules makes ts-jest transpile only; type checking is `npm run lint`'s job.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+  },
+  // The CLI tests spawn the compiled binary; two workers match the 2-core CI machine.
+  maxWorkers: 2,
+};

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { parseCidr } from '../network/cidr';
+
+/*
+ * The snapshot is raw AWS API output (SPEC §2). Only the fields a rule reads are declared;
+ * objects are loose so newer API shapes never break a snapshot. Conventions:
+ *  - identity fields are required where their object appears;
+ *  - an absent EC2 list member means empty (`.default([])`), an absent scalar stays
+ *    `undefined` and rules treat it as unknown;
+ *  - in `eks` objects, lists EKS always returns stay optional: absent = unknown;
+ *  - enum values are lower-cased here so rules compare them case-insensitively.
+ */
+
+const cidr = z.string().refine((s) => parseCidr(s) !== undefined, { message: 'expected a CIDR block' });
+const enumValue = z.string().transform((s) => s.toLowerCase());
+const int = z.number().int();
+const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+
+const Tag = z.looseObject({ Key: z.string().optional(), Value: z.string().optional() });
+
+// ---- EKS -------------------------------------------------------------------------------
+
+const ResourcesVpcConfig = z.looseObject({
+  vpcId: z.string(),
+  subnetIds: z.array(z.string()).optional(),
+  securityGroupIds: z.array(z.string()).optional(),
+  clusterSecurityGroupId: z.string().optional(),
+  endpointPublicAccess: z.boolean().optional(),
+  endpointPrivateAccess: z.boolean().optional(),
+  publicAccessCidrs: z.array(cidr).optional(),
+});
+
+export const ClusterSchema = z.looseObject({
+  name: z.string(),
+  arn: z.string().optional(),
+  status: enumValue.optional(),
+  resourcesVpcConfig: ResourcesVpcConfig,
+});
+
+const Nodegroup = z.looseObject({
+  nodegroupName: z.string().optional(),
+  subnets: z.array(z.string()).optional(),
+});
+
+const FargateProfile = z.looseObject({
+  fargateProfileName: z.string().optional(),
+  subnets: z.array(z.string()).optional(),
+});
+
+// ---- EC2 -------------------------------------------------------------------------------
+
+const Vpc = z.looseObject({
+  VpcId: z.string(),
+  DhcpOptionsId: z.string(),
+  CidrBlock: cidr.optional(),
+});
+
+const AttributeBoolean = z.looseObject({ Value: z.boolean().optional() });
+const VpcAttributes = z.looseObject({
+  EnableDnsSupport: AttributeBoolean.optional(),
+  EnableDnsHostnames: AttributeBoolean.optional(),
+});
+
+const Subnet = z.looseObject({
+  SubnetId: z.string(),
+  VpcId: z.string(),
+  CidrBlock: cidr.optional(),
+  Ipv6CidrBlockAssociationSet: list(z.looseObject({ Ipv6CidrBlock: cidr.optional() })),
+  AvailabilityZone: z.string().optional(),
+  AvailableIpAddressCount: int.optional(),
+  MapPublicIpOnLaunch: z.boolean().optional(),
+  Tags: list(Tag),
+});
+
+const Route = z.looseObject({
+  DestinationCidrBlock: z.string().optional(),
+  DestinationIpv6CidrBlock: z.string().optional(),
+  DestinationPrefixListId: z.string().optional(),
+  GatewayId: z.string().optional(),
+  NatGatewayId: z.string().optional(),
+  EgressOnlyInternetGatewayId: z.string().optional(),
+  State: enumValue.optional(),
+});
+
+const RouteTable = z.looseObject({
+  RouteTableId: z.string(),
+  VpcId: z.string(),
+  Associations: list(
+    z.looseObject({
+      Main: z.boolean().optional(),
+      SubnetId: z.string().optional(),
+      AssociationState: z.looseObject({ State: enumValue.optional() }).optional(),
+    }),
+  ),
+  Routes: list(Route),
+});
+
+const NetworkAclEntry = z.looseObject({
+  RuleNumber: int,
+  Protocol: z.string(),
+  RuleAction: enumValue,
+  Egress: z.boolean(),
+  CidrBlock: cidr.optional(),
+  Ipv6CidrBlock: cidr.optional(),
+  PortRange: z.looseObject({ From: int.optional(), To: int.optional() }).optional(),
+});
+
+const NetworkAcl = z.looseObject({
+  NetworkAclId: z.string(),
+  VpcId: z.string(),
+  IsDefault: z.boolean().optional(),
+  Associations: list(z.looseObject({ SubnetId: z.string().optional() })),
+  Entries: list(NetworkAclEntry),
+});
+
+const IpPermission = z.looseObject({
+  IpProtocol: z.string().optional(),
+  FromPort: int.optional(),
+  ToPort: int.optional(),
+  IpRanges: list(z.looseObject({ CidrIp: cidr.optional() })),
+  Ipv6Ranges: list(z.looseObject({ CidrIpv6: cidr.optional() })),
+  PrefixListIds: list(z.looseObject({ PrefixListId: z.string().optional() })),
+  UserIdGroupPairs: list(z.looseObject({ GroupId: z.string().optional() })),
+});
+
+const SecurityGroup = z.looseObject({
+  GroupId: z.string(),
+  VpcId: z.string(),
+  GroupName: z.string().optional(),
+  Tags: list(Tag),
+  IpPermissions: list(IpPermission),
+  IpPermissionsEgress: list(IpPermission),
+});
+
+const VpcEndpoint = z.looseObject({
+  VpcEndpointId: z.string(),
+  VpcId: z.string(),
+  ServiceName: z.string().optional(),
+  VpcEndpointType: enumValue.optional(),
+  State: enumValue.optional(),
+  PrivateDnsEnabled: z.boolean().optional(),
+  DnsOptions: z.looseObject({ PrivateDnsOnlyForInboundResolverEndpoint: z.boolean().optional() }).optional(),
+  SubnetIds: list(z.string()),
+  Groups: list(z.looseObject({ GroupId: z.string().optional() })),
+  RouteTableIds: list(z.string()),
+});
+
+const DhcpOptions = z.looseObject({
+  DhcpOptionsId: z.string(),
+  DhcpConfigurations: list(
+    z.looseObject({
+      Key: z.string().optional(),
+      Values: list(z.looseObject({ Value: z.string().optional() })),
+    }),
+  ),
+});
+
+const PrefixList = z.looseObject({
+  PrefixListId: z.string(),
+  PrefixListName: z.string().optional(),
+  Cidrs: list(cidr),
+});
+
+const Ec2 = z.looseObject({
+  Vpcs: z.array(Vpc).optional(),
+  VpcAttributes: z.record(z.string(), VpcAttributes).optional(),
+  Subnets: z.array(Subnet).optional(),
+  RouteTables: z.array(RouteTable).optional(),
+  NetworkAcls: z.array(NetworkAcl).optional(),
+  SecurityGroups: z.array(SecurityGroup).optional(),
+  VpcEndpoints: z.array(VpcEndpoint).optional(),
+  DhcpOptions: z.array(DhcpOptions).optional(),
+  PrefixLists: z.array(PrefixList).optional(),
+});
+
+export const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+] as const;
+
+export const SnapshotSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  accountId: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' }),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS Region name' }),
+  partition: z.enum(PARTITIONS).optional(),
+  capturedAt: z.string().optional(),
+  eks: z.looseObject({
+    clusters: z.array(ClusterSchema),
+    nodegroups: z.record(z.string(), z.array(Nodegroup)).optional(),
+    fargateProfiles: z.record(z.string(), z.array(FargateProfile)).optional(),
+  }),
+  ec2: Ec2.optional(),
+});
+
+export type Snapshot = z.output<typeof SnapshotSchema>;
+export type Ec2Sections = NonNullable<Snapshot['ec2']>;
+/** The optional `ec2.*` sections, as rules declare them in `needs`. */
+export const SECTIONS = [
+  'Vpcs',
+  'VpcAttributes',
+  'Subnets',
+  'RouteTables',
+  'NetworkAcls',
+  'SecurityGroups',
+  'VpcEndpoints',
+  'DhcpOptions',
+  'PrefixLists',
+] as const;
+export type SectionName = (typeof SECTIONS)[number];
+export type Cluster = z.output<typeof ClusterSchema>;
+export type Vpc = z.output<typeof Vpc>;
+export type VpcAttributesValue = z.output<typeof VpcAttributes>;
+export type Subnet = z.output<typeof Subnet>;
+export type RouteTable = z.output<typeof RouteTable>;
+export type Route = z.output<typeof Route>;
+export type NetworkAcl = z.output<typeof NetworkAcl>;
+export type NetworkAclEntry = z.output<typeof NetworkAclEntry>;
+export type SecurityGroup = z.output<typeof SecurityGroup>;
+export type IpPermission = z.output<typeof IpPermission>;
+export type VpcEndpoint = z.output<typeof VpcEndpoint>;
+export type DhcpOptionSet = z.output<typeof DhcpOptions>;
+export type PrefixList = z.output<typeof PrefixList>;
+export type Nodegroup = z.output<typeof Nodegroup>;
+export type FargateProfile = z.output<typeof FargateProfile>;

@@ -39,10 +39,12 @@ export function joinAnnotation(parts: readonly string[], separator = '; '): stri
       text = candidate;
       continue;
     }
-    const omitted = parts.length - i;
-    const tail = ` … (+${omitted} more)`;
-    if (!text) return truncate(parts[i]!, MAX_ANNOTATION - tail.length) + tail;
-    return text + tail;
+    if (!text) {
+      // Not even the first part fits: show it cut short, and count only the parts after it.
+      const tail = rest > 0 ? ` … (+${rest} more)` : '';
+      return truncate(parts[i]!, MAX_ANNOTATION - tail.length) + tail;
+    }
+    return `${text} … (+${parts.length - i} more)`;
   }
   return truncate(text, MAX_ANNOTATION);
 }

@@ -140,7 +140,9 @@ const SPECS: { [K in ParameterName]: ParameterSpec<K> } = {
     defaultText: '6',
     allowed: 'an integer >= 0',
     parse(text) {
-      return /^\d{1,9}$/.test(text) ? Number(text) : { error: `"${text}" is not an integer >= 0` };
+      return /^\d+$/.test(text) && Number.isSafeInteger(Number(text))
+        ? Number(text)
+        : { error: `"${text}" is not an integer >= 0` };
     },
   },
   nodeSubnetIds: {
@@ -194,7 +196,9 @@ export function parseParams(raw: Readonly<Record<string, string>> = {}): Params 
   for (const name of PARAMETER_NAMES) {
     const spec = SPECS[name] as ParameterSpec;
     const text = raw[name];
-    const unset = text === undefined || text.trim() === '';
+    // `allowedPublicCidrs=,` lists nothing: that is "not set", not "admit nothing".
+    const unset =
+      text === undefined || text.trim() === '' || (UNSET_LISTS.has(name) && items(text).length === 0);
     // An empty value means "not set" (the default applies), except where the spec gives
     // emptiness its own meaning (`requiredServices=` is "no service").
     if (unset && UNSET_LISTS.has(name)) params[name] = undefined;

@@ -27,7 +27,8 @@ export function parseAddress(text: string): { family: 4 | 6; value: bigint } | u
   if (ipaddr.IPv4.isValidFourPartDecimal(trimmed)) {
     return { family: 4, value: toBigInt(ipaddr.IPv4.parse(trimmed).toByteArray()) };
   }
-  if (trimmed.includes(':') && ipaddr.IPv6.isValid(trimmed)) {
+  // A zone id (`fe80::1%eth0`) names an interface, not an address EC2 would accept.
+  if (trimmed.includes(':') && !trimmed.includes('%') && ipaddr.IPv6.isValid(trimmed)) {
     return { family: 6, value: toBigInt(ipaddr.IPv6.parse(trimmed).toByteArray()) };
   }
   return undefined;

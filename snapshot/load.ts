@@ -69,7 +69,10 @@ export function parseSnapshotText(text: string, source = 'snapshot'): Snapshot {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(`${source} is not valid JSON: ${(error as Error).message}`);
+    // V8 quotes the input around the error, line breaks included: keep the error one line.
+    throw new SnapshotError(
+      `${source} is not valid JSON: ${(error as Error).message.replace(/\r?\n/g, '\\n')}`,
+    );
   }
   try {
     return parseSnapshot(value);

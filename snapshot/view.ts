@@ -66,6 +66,7 @@ export class SnapshotView {
   private readonly aclBySubnet = new Map<string, NetworkAcl>();
   private readonly defaultAclByVpc = new Map<string, NetworkAcl>();
   private readonly cidrCache = new Map<string, Cidr | undefined>();
+  private readonly subnetCidrCache = new Map<string, Lookup<readonly Cidr[]>>();
 
   constructor(readonly snapshot: Snapshot) {
     const ec2 = snapshot.ec2 ?? {};
@@ -182,6 +183,15 @@ export class SnapshotView {
 
   /** SPEC §3 "subnet CIDR": the IPv4 block, or an IPv6-only subnet's IPv6 blocks. */
   subnetCidrs(subnetId: string): Lookup<readonly Cidr[]> {
+    let cidrs = this.subnetCidrCache.get(subnetId);
+    if (!cidrs) {
+      cidrs = this.readSubnetCidrs(subnetId);
+      this.subnetCidrCache.set(subnetId, cidrs);
+    }
+    return cidrs;
+  }
+
+  private readSubnetCidrs(subnetId: string): Lookup<readonly Cidr[]> {
     const subnet = this.subnets.get(subnetId);
     if (!subnet) return { reason: `${subnetId} is not in ec2.Subnets` };
     if (subnet.CidrBlock) return { found: [this.cidr(subnet.CidrBlock)!] };

@@ -288,13 +288,14 @@ export function addPrivateCluster(snapshot: RawSnapshot, options: ClusterOptions
     PrefixListIds: [],
     UserIdGroupPairs: [{ GroupId: groupId, UserId: owner }],
   });
-  const allEgress = {
+  // A function, not a shared object: tests edit one group's rules without touching the others.
+  const allEgress = () => ({
     IpProtocol: '-1',
     IpRanges: [{ CidrIp: '0.0.0.0/0' }],
     Ipv6Ranges: [],
     PrefixListIds: [],
     UserIdGroupPairs: [],
-  };
+  });
   snapshot.ec2.SecurityGroups.push(
     {
       GroupId: ids.clusterSecurityGroupId,
@@ -304,7 +305,7 @@ export function addPrivateCluster(snapshot: RawSnapshot, options: ClusterOptions
       VpcId: vpcId,
       OwnerId: owner,
       IpPermissions: [allTrafficFrom(ids.clusterSecurityGroupId)],
-      IpPermissionsEgress: [allEgress],
+      IpPermissionsEgress: [allEgress()],
       Tags: [
         { Key: 'aws:eks:cluster-name', Value: name },
         { Key: `kubernetes.io/cluster/${name}`, Value: 'owned' },
@@ -327,7 +328,7 @@ export function addPrivateCluster(snapshot: RawSnapshot, options: ClusterOptions
           UserIdGroupPairs: [{ GroupId: ids.nodeSecurityGroupId, UserId: owner }],
         },
       ],
-      IpPermissionsEgress: [allEgress],
+      IpPermissionsEgress: [allEgress()],
       Tags: [],
     },
     {
@@ -337,7 +338,7 @@ export function addPrivateCluster(snapshot: RawSnapshot, options: ClusterOptions
       VpcId: vpcId,
       OwnerId: owner,
       IpPermissions: [allTrafficFrom(ids.nodeSecurityGroupId), allTrafficFrom(ids.clusterSecurityGroupId)],
-      IpPermissionsEgress: [allEgress],
+      IpPermissionsEgress: [allEgress()],
       Tags: [{ Key: `kubernetes.io/cluster/${name}`, Value: 'owned' }],
     },
     {
@@ -357,7 +358,7 @@ export function addPrivateCluster(snapshot: RawSnapshot, options: ClusterOptions
           UserIdGroupPairs: [],
         },
       ],
-      IpPermissionsEgress: [allEgress],
+      IpPermissionsEgress: [allEgress()],
       Tags: [],
     },
   );

@@ -104,3 +104,18 @@ export function judgedInterfaceEndpoints(
   }
   return judged;
 }
+
+/** The fields an endpoint lacks that would tell its service, state or type. */
+export function absentEndpointFields(endpoint: VpcEndpoint): string[] {
+  return (['ServiceName', 'State', 'VpcEndpointType'] as const).filter(
+    (field) => endpoint[field] === undefined,
+  );
+}
+
+/** Why the snapshot cannot tell whether an endpoint belongs to the judged set (its `member` is null). */
+export function membershipDoubt({ endpoint }: JudgedEndpoint): string {
+  const absent = absentEndpointFields(endpoint);
+  return absent.length > 0
+    ? `it has no ${absent.join(', ')}`
+    : 'unknown whether it or the s3 Gateway endpoint takes the S3 traffic';
+}

@@ -1,12 +1,156 @@
 import type { Tri } from '../engine/tri';
-import type { NetworkAcl } from '../snapshot/schema';
+import type { NetworkAcl, NetworkAclEntry } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
-import type { AddressRange } from './cidr';
+import { parseCidr, type AddressRange, type Cidr } from './cidr';
+import { BoundedMemo } from './memo';
+import { intersectsAny, subtract, type Box } from './port-space';
+import { carries, protocolKind, type ProtocolKind } from './protocol';
 import type { Protocol } from './security-groups';
 
 export interface PortRange {
   from: number;
   to: number;
+}
+
+type Direction = 'ingress' | 'egress';
+
+const ALL_PORTS: PortRange = { from: 0, to: 65535 };
+const ADDRESS_MAX = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n } as const;
+
+/** What an entry matches for peers of one address family; `exact` is false when part of it is unknown. */
+interface Match {
+  box: Box;
+  exact: boolean;
+}
+
+/** A NACL entry read once: what it matches per family, and why it cannot be read fully. */
+interface CompiledEntry {
+  kind: ProtocolKind;
+  /** undefined = unknown action. */
+  action: 'allow' | 'deny' | undefined;
+  /** undefined = never matches that family (an entry of the other family). */
+  v4: Match | undefined;
+  v6: Match | undefined;
+  /** Set when the entry cannot be read fully (no CIDR, ports or action). */
+  unreadable: string | undefined;
+}
+
+// Entries repeat the same few CIDRs (the VPC's): parse each text once.
+const cidrTexts = new BoundedMemo<string, Cidr | undefined>(4096);
+
+function cidrOf(text: string | undefined): Cidr | undefined {
+  if (text === undefined) return undefined;
+  if (!cidrTexts.has(text)) cidrTexts.set(text, parseCidr(text));
+  return cidrTexts.get(text);
+}
+
+function matchOf(cidr: Cidr | undefined, family: 4 | 6, ports: PortRange | undefined): Match {
+  const p = ports ?? ALL_PORTS;
+  return {
+    box: {
+      addressFrom: cidr ? cidr.start : 0n,
+      addressTo: cidr ? cidr.end : ADDRESS_MAX[family],
+      portFrom: p.from,
+      portTo: p.to,
+    },
+    exact: cidr !== undefined && ports !== undefined,
+  };
+}
+
+function compileEntry(entry: NetworkAclEntry): CompiledEntry {
+  const kind = protocolKind(entry.Protocol);
+  const range = entry.PortRange;
+  // Protocol -1 ignores ports; tcp/udp without PortRange match every port.
+  let ports: PortRange | undefined = ALL_PORTS;
+  if (kind !== 'all' && range !== undefined) {
+    ports =
+      range.From === undefined || range.To === undefined ? undefined : { from: range.From, to: range.To };
+  }
+  const action = entry.RuleAction === 'allow' || entry.RuleAction === 'deny' ? entry.RuleAction : undefined;
+  const v4 = cidrOf(entry.CidrBlock);
+  const v6 = cidrOf(entry.Ipv6CidrBlock);
+  const n = entry.RuleNumber;
+  let unreadable: string | undefined;
+  if (!v4 && !v6) unreadable = `entry ${n} has no CidrBlock or Ipv6CidrBlock`;
+  else if (ports === undefined) unreadable = `entry ${n} has a PortRange without From/To`;
+  else if (action === undefined) unreadable = `entry ${n} has RuleAction ${entry.RuleAction}`;
+  return {
+    kind,
+    action,
+    // IPv6 entries never match IPv4 traffic and the reverse; an entry without any CIDR might match either.
+    v4: v4 || !v6 ? matchOf(v4, 4, ports) : undefined,
+    v6: v6 || !v4 ? matchOf(v6, 6, ports) : undefined,
+    unreadable,
+  };
+}
+
+const compiled = new WeakMap<NetworkAcl, Record<Direction, CompiledEntry[]>>();
+
+/** The entries of one direction by ascending RuleNumber (array order breaks ties). */
+function entriesOf(acl: NetworkAcl, direction: Direction): readonly CompiledEntry[] {
+  let sorted = compiled.get(acl);
+  if (!sorted) {
+    const pick = (egress: boolean) =>
+      acl.Entries.filter((e) => e.Egress === egress)
+        .sort((a, b) => a.RuleNumber - b.RuleNumber)
+        .map(compileEntry);
+    sorted = { ingress: pick(false), egress: pick(true) };
+    compiled.set(acl, sorted);
+  }
+  return sorted[direction];
+}
+
+interface Decision {
+  allowed: Tri;
+  /** Why an entry that could decide part of the traffic cannot be read. */
+  unreadable: string[];
+}
+
+const DENIED: Decision = { allowed: false, unreadable: [] };
+const ALLOWED: Decision = { allowed: true, unreadable: [] };
+
+/**
+ * Sweeps the traffic (peer addresses × ports) through the entries in order. `sure` is what
+ * is undecided whatever the unreadable entries say, `maybe` what could still be undecided;
+ * they are the same list until an unreadable entry is met. A definite deny of `sure` traffic
+ * is a definite failure; undecided traffic at the end is denied (the implicit `*` entry).
+ */
+function decide(
+  acl: NetworkAcl,
+  direction: Direction,
+  protocol: Protocol,
+  ports: PortRange,
+  peer: AddressRange,
+): Decision {
+  if (ports.from > ports.to || peer.start > peer.end) return ALLOWED;
+  let sure: Box[] = [
+    { addressFrom: peer.start, addressTo: peer.end, portFrom: ports.from, portTo: ports.to },
+  ];
+  let maybe = sure;
+  let possibleDeny = false;
+  const unreadable: string[] = [];
+  for (const entry of entriesOf(acl, direction)) {
+    if (maybe.length === 0) break;
+    if (!carries(entry.kind, protocol)) continue;
+    const match = peer.family === 4 ? entry.v4 : entry.v6;
+    if (!match || !intersectsAny(maybe, match.box)) continue;
+    const { box, exact } = match;
+    if (entry.unreadable !== undefined) unreadable.push(entry.unreadable);
+    if (entry.action !== 'allow') {
+      if (exact && entry.action === 'deny' && intersectsAny(sure, box)) return DENIED;
+      possibleDeny = true;
+    }
+    if (exact) {
+      const rest = subtract(maybe, box);
+      sure = sure === maybe ? rest : subtract(sure, box);
+      maybe = rest;
+    } else {
+      // It may match less than its box: what it could take is no longer surely undecided.
+      sure = subtract(sure, box);
+    }
+  }
+  if (sure.length > 0) return DENIED;
+  return maybe.length > 0 || possibleDeny ? { allowed: null, unreadable } : ALLOWED;
 }
 
 /**
@@ -18,17 +162,12 @@ export interface PortRange {
  */
 export function aclAllows(
   acl: NetworkAcl,
-  direction: 'ingress' | 'egress',
+  direction: Direction,
   protocol: Protocol,
   ports: PortRange,
   peer: AddressRange,
 ): Tri {
-  void acl;
-  void direction;
-  void protocol;
-  void ports;
-  void peer;
-  throw new Error('not implemented');
+  return decide(acl, direction, protocol, ports, peer).allowed;
 }
 
 export interface FlowResult {
@@ -37,6 +176,41 @@ export interface FlowResult {
   denials: string[];
   /** Why the answer is unknown (a subnet or ACL the snapshot does not hold). */
   unknownReasons: string[];
+}
+
+function portsText(ports: PortRange): string {
+  return ports.from === ports.to ? `${ports.from}` : `${ports.from}-${ports.to}`;
+}
+
+function pushNew(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
+}
+
+/**
+ * Adds one ACL check of a flow (the ACL, direction, traffic and remote CIDR) to `flow`,
+ * Kleene-and style: a denial makes it false, an unreadable entry unknown unless already false.
+ */
+function addCheck(
+  flow: FlowResult,
+  acl: NetworkAcl,
+  direction: Direction,
+  protocol: Protocol,
+  ports: PortRange,
+  peer: Cidr,
+  reply: boolean,
+): void {
+  const decision = decide(acl, direction, protocol, ports, peer);
+  if (decision.allowed === true) return;
+  if (decision.allowed === false) {
+    flow.allowed = false;
+    const preposition = direction === 'egress' ? 'to' : 'from';
+    const what = `${reply ? 'replies ' : ''}${protocol}/${portsText(ports)}`;
+    pushNew(flow.denials, `${acl.NetworkAclId} ${direction} denies ${what} ${preposition} ${peer.text}`);
+    return;
+  }
+  if (flow.allowed === true) flow.allowed = null;
+  for (const reason of decision.unreadable)
+    pushNew(flow.unknownReasons, `${acl.NetworkAclId} ${direction} ${reason}`);
 }
 
 /**
@@ -52,12 +226,32 @@ export function naclsAllowFlow(
   port: number,
   ephemeral: PortRange,
 ): FlowResult {
-  void view;
-  void vpcId;
-  void fromSubnetId;
-  void toSubnetId;
-  void protocol;
-  void port;
-  void ephemeral;
-  throw new Error('not implemented');
+  const flow: FlowResult = { allowed: true, denials: [], unknownReasons: [] };
+  // Traffic inside one subnet never crosses a NACL.
+  if (fromSubnetId === toSubnetId) return flow;
+  const fromAcl = view.networkAclOf(fromSubnetId, vpcId);
+  const toAcl = view.networkAclOf(toSubnetId, vpcId);
+  const fromCidrs = view.subnetCidrs(fromSubnetId);
+  const toCidrs = view.subnetCidrs(toSubnetId);
+  for (const lookup of [fromAcl, toAcl, fromCidrs, toCidrs]) {
+    if (lookup.reason === undefined) continue;
+    if (flow.allowed === true) flow.allowed = null;
+    pushNew(flow.unknownReasons, lookup.reason);
+  }
+
+  // Which remote CIDRs each ACL judges is only known once both subnets' CIDRs are.
+  if (fromCidrs.found && toCidrs.found) {
+    const request: PortRange = { from: port, to: port };
+    for (const x of fromCidrs.found) {
+      for (const y of toCidrs.found) {
+        if (x.family !== y.family) continue;
+        if (fromAcl.found) addCheck(flow, fromAcl.found, 'egress', protocol, request, y, false);
+        if (toAcl.found) addCheck(flow, toAcl.found, 'ingress', protocol, request, x, false);
+        if (toAcl.found) addCheck(flow, toAcl.found, 'egress', protocol, ephemeral, x, true);
+        if (fromAcl.found) addCheck(flow, fromAcl.found, 'ingress', protocol, ephemeral, y, true);
+      }
+    }
+  }
+  if (flow.allowed !== null) flow.unknownReasons = [];
+  return flow;
 }

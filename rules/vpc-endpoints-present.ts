@@ -1,0 +1,107 @@
+import type { ClusterContext } from '../engine/cluster-context';
+import type { Rule } from '../engine/rule';
+import { and, or, type Tri } from '../engine/tri';
+import { Verdict } from '../engine/verdict';
+import { absentEndpointFields, endpointAvailable, endpointIsFor, endpointIsType } from '../network/endpoints';
+import type { VpcEndpoint } from '../snapshot/schema';
+
+/*
+ * The schema lower-cases State; annotations show it as DescribeVpcEndpoints spells it, so a
+ * reader can paste it into `--filters Name=vpc-endpoint-state,Values=...`. Every state but
+ * this one is already all lower-case in the API.
+ */
+const API_STATE: Record<string, string> = { pendingacceptance: 'pendingAcceptance' };
+const API_TYPE: Record<string, string> = {
+  interface: 'Interface',
+  gateway: 'Gateway',
+  gatewayloadbalancer: 'GatewayLoadBalancer',
+};
+
+/** s3 works through a Gateway or an Interface endpoint; every other service needs an Interface one. */
+function hasUsableType(endpoint: VpcEndpoint, service: string): Tri {
+  const isInterface = endpointIsType(endpoint, 'interface');
+  return service === 's3' ? or(isInterface, endpointIsType(endpoint, 'gateway')) : isInterface;
+}
+
+function usableTypes(service: string): string {
+  return service === 's3' ? 'Gateway or Interface' : 'Interface';
+}
+
+function absentFields(endpoint: VpcEndpoint): string {
+  return `${endpoint.VpcEndpointId} has no ${absentEndpointFields(endpoint).join(', ')}`;
+}
+
+/**
+ * Why an endpoint that is definitely for `service` does not serve the nodes: a wrong type,
+ * else its state (known here, since the endpoint is not usable yet may have a usable type).
+ */
+function whyUnusable(endpoint: VpcEndpoint, service: string): string {
+  const label = `${endpoint.VpcEndpointId} (${service})`;
+  if (hasUsableType(endpoint, service) === false) {
+    const type = endpoint.VpcEndpointType ?? '';
+    return `${label} is a ${API_TYPE[type] ?? type} endpoint, not ${usableTypes(service)}`;
+  }
+  const state = endpoint.State ?? '';
+  return `${label} is ${API_STATE[state] ?? state}`;
+}
+
+interface Findings {
+  missing: string[];
+  unusable: { note: string; id: string }[];
+  unknown: { note: string; ids: string[] }[];
+}
+
+function judgeService(ctx: ClusterContext, service: string, findings: Findings): void {
+  const region = ctx.view.region;
+  const candidates = ctx.view
+    .endpointsInVpc(ctx.vpcId)
+    .filter((e) => endpointIsFor(e, region, service) !== false);
+  const usable = (e: VpcEndpoint) =>
+    and(endpointIsFor(e, region, service), endpointAvailable(e), hasUsableType(e, service));
+  const present = or(...candidates.map(usable));
+  if (present === true) return;
+  if (present === null) {
+    const doubtful = candidates.filter((e) => usable(e) === null);
+    findings.unknown.push({
+      note: `cannot tell whether ${service} has an available ${usableTypes(service)} endpoint: ${doubtful.map(absentFields).join(', ')}`,
+      ids: doubtful.map((e) => e.VpcEndpointId),
+    });
+    return;
+  }
+  const own = candidates.filter((e) => endpointIsFor(e, region, service) === true);
+  if (own.length === 0) findings.missing.push(service);
+  for (const e of own) findings.unusable.push({ note: whyUnusable(e, service), id: e.VpcEndpointId });
+}
+
+/** Without an endpoint per service, nodes with no internet path cannot reach that AWS API at all. */
+export const vpcEndpointsPresent: Rule = {
+  meta: {
+    id: 'VPC_ENDPOINTS_PRESENT',
+    title: 'Every required AWS service has an available VPC endpoint',
+    severity: 'critical',
+    rationale:
+      'Nodes without internet access reach AWS APIs only through VPC endpoints: without ec2 nodes cannot join, without ecr.api, ecr.dkr and s3 image pulls fail, without sts IAM roles for service accounts fail. An endpoint that is not available (e.g. pendingAcceptance) carries no traffic.',
+    remediation:
+      'Create the missing endpoint: aws ec2 create-vpc-endpoint --vpc-id <vpc> --vpc-endpoint-type Interface --service-name com.amazonaws.<region>.<service> (cn.com.amazonaws.<region>.<service> for some services in China Regions) --subnet-ids <one per AZ> --security-group-ids <sg> --private-dns-enabled; for s3 a Gateway endpoint with --route-table-ids. Accept or re-create endpoints that are not available.',
+    parameters: ['requiredServices'],
+    needs: ['VpcEndpoints'],
+    shortCut: (params) =>
+      params.requiredServices.length === 0
+        ? { compliance: 'NOT_APPLICABLE', annotation: 'no service is required (requiredServices is empty)' }
+        : undefined,
+  },
+  evaluate(ctx, params) {
+    const findings: Findings = { missing: [], unusable: [], unknown: [] };
+    for (const service of params.requiredServices) judgeService(ctx, service, findings);
+
+    const verdict = new Verdict();
+    // SPEC §5's shape: `missing: ecr.dkr; vpce-0f1 (sts) is pendingAcceptance`.
+    if (findings.missing.length > 0)
+      verdict.fail(`missing: ${findings.missing.join(', ')}`, ...findings.missing);
+    for (const { note, id } of findings.unusable) verdict.fail(note, id);
+    for (const { note, ids } of findings.unknown) verdict.unknown(note, ...ids);
+    return verdict.outcome(
+      `${ctx.vpcId} has an available endpoint for every required service (${params.requiredServices.join(', ')})`,
+    );
+  },
+};

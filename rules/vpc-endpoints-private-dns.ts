@@ -1,0 +1,46 @@
+import type { Rule } from '../engine/rule';
+import { known, not, or } from '../engine/tri';
+import { Verdict } from '../engine/verdict';
+import { judgedInterfaceEndpoints, membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
+
+function judge(verdict: Verdict, judged: JudgedEndpoint): void {
+  const { endpoint, service, member } = judged;
+  const label = `${endpoint.VpcEndpointId} (${service})`;
+  const privateDns = known(endpoint.PrivateDnsEnabled);
+  // A possible member that fails is not a violation: the endpoint may not be judged at all.
+  const passes = or(not(member), privateDns);
+  const unknownMessage =
+    privateDns === null
+      ? `${label} has no PrivateDnsEnabled`
+      : `${label} has private DNS off, and may not be judged: ${membershipDoubt(judged)}`;
+  verdict.check(passes, `${label} has private DNS off`, [endpoint.VpcEndpointId], unknownMessage);
+}
+
+/** Without private DNS, service hostnames resolve to public addresses the nodes cannot reach. */
+export const vpcEndpointsPrivateDns: Rule = {
+  meta: {
+    id: 'VPC_ENDPOINTS_PRIVATE_DNS',
+    title: 'Interface endpoints of required services have private DNS enabled',
+    severity: 'critical',
+    rationale:
+      'kubelet, containerd and AWS SDKs call the public service hostnames (ec2.<region>.amazonaws.com, the ECR registry, sts). Only with private DNS do these names resolve to the endpoint in the VPC; otherwise they resolve to public addresses a private node cannot reach, and nodes fail to join or pull images.',
+    remediation:
+      'Enable private DNS: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce> --private-dns-enabled (the VPC needs enableDnsSupport and enableDnsHostnames), or in the console: VPC > Endpoints > Actions > Modify private DNS name.',
+    parameters: ['requiredServices'],
+    needs: ['VpcEndpoints'],
+    shortCut: (params) =>
+      params.requiredServices.length === 0
+        ? { compliance: 'NOT_APPLICABLE', annotation: 'no service is required (requiredServices is empty)' }
+        : undefined,
+  },
+  evaluate(ctx, params) {
+    const verdict = new Verdict();
+    const judged = judgedInterfaceEndpoints(ctx.view, ctx.vpcId, params.requiredServices);
+    for (const endpoint of judged) judge(verdict, endpoint);
+    return verdict.outcome(
+      judged.length === 0
+        ? `${ctx.vpcId} has no Interface endpoint of a required service to judge`
+        : `all ${judged.length} Interface endpoints of required services have private DNS on`,
+    );
+  },
+};

@@ -1,0 +1,312 @@
+import { clusterSecurityGroup } from '../../rules/cluster-security-group';
+import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
+import { runRule } from '../../testkit/run-rule';
+
+type Json = Record<string, unknown>;
+type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
+
+const EXTRA_GROUP = 'sg-0e00000000000e001';
+const CUSTOM_PREFIX_LIST = 'pl-0c0ffee0c0ffee000';
+
+function group(
+  s: RawSnapshot,
+  id: string,
+): Json & { IpPermissions: Json[]; IpPermissionsEgress: Json[]; Tags: Json[] } {
+  const found = s.ec2.SecurityGroups.find((g) => g.GroupId === id);
+  if (!found) throw new Error(`no group ${id}`);
+  return found as Json & { IpPermissions: Json[]; IpPermissionsEgress: Json[]; Tags: Json[] };
+}
+
+function permission(fields: {
+  protocol?: string;
+  from?: number;
+  to?: number;
+  cidrs?: string[];
+  groups?: string[];
+  prefixLists?: string[];
+}): Json {
+  return {
+    IpProtocol: fields.protocol ?? 'tcp',
+    ...(fields.from === undefined ? {} : { FromPort: fields.from, ToPort: fields.to ?? fields.from }),
+    IpRanges: (fields.cidrs ?? []).map((CidrIp) => ({ CidrIp })),
+    Ipv6Ranges: [],
+    PrefixListIds: (fields.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId })),
+    UserIdGroupPairs: (fields.groups ?? []).map((GroupId) => ({ GroupId })),
+  };
+}
+
+const vpcConfig = (s: RawSnapshot) => s.eks.clusters[0]!.resourcesVpcConfig as Json;
+
+/*
+ * The fixture: cluster SG (all traffic from itself), control-plane SG (tcp/443 from the node
+ * SG), node SG (all traffic from itself and from the cluster SG); every group allows all egress.
+ * Node groups = cluster SG + node SG (tagged); control-plane groups = cluster SG + control-plane SG.
+ */
+const dropClusterSelfReference: Mutation = (s, ids) => {
+  group(s, ids.clusterSecurityGroupId).IpPermissions = [];
+};
+const dropNodeFromCluster: Mutation = (s, ids) => {
+  const node = group(s, ids.nodeSecurityGroupId);
+  node.IpPermissions = [permission({ protocol: '-1', groups: [ids.nodeSecurityGroupId] })];
+};
+const dropControlPlaneIngress: Mutation = (s, ids) => {
+  group(s, ids.controlPlaneSecurityGroupId).IpPermissions = [];
+};
+/** Only the EKS-created cluster SG is left: nodes and control plane share it. */
+const onlyClusterSecurityGroup: Mutation = (s, ids) => {
+  vpcConfig(s).securityGroupIds = [];
+  group(s, ids.nodeSecurityGroupId).Tags = [];
+};
+const nodeGroups = (s: RawSnapshot, ids: ClusterIds) => [
+  group(s, ids.clusterSecurityGroupId),
+  group(s, ids.nodeSecurityGroupId),
+];
+const all =
+  (...mutations: Mutation[]): Mutation =>
+  (s, ids) =>
+    mutations.forEach((m) => m(s, ids));
+
+interface Case {
+  name: string;
+  mutate: Mutation;
+  params?: Record<string, string>;
+  expected: string;
+  annotation: RegExp;
+  notAnnotation?: RegExp;
+}
+
+const API = /API server \(nodes → control plane\)/;
+const KUBELET = /kubelet \(control plane → nodes\)/;
+const DNS = /CoreDNS \(nodes → nodes\)/;
+
+const cases: Case[] = [
+  {
+    name: 'compliant fixture',
+    mutate: () => {},
+    expected: 'COMPLIANT',
+    annotation: /nodes → control plane tcp\/443, control plane → nodes tcp\/10250, nodes → nodes tcp\/udp 53/,
+  },
+  {
+    name: 'only the default EKS cluster SG (self-referencing all traffic)',
+    mutate: onlyClusterSecurityGroup,
+    expected: 'COMPLIANT',
+    annotation: /allow nodes → control plane/,
+  },
+  {
+    name: 'only the cluster SG, its self-reference removed: every flow fails',
+    mutate: all(onlyClusterSecurityGroup, dropClusterSelfReference),
+    expected: 'NON_COMPLIANT',
+    // Four failing flows do not fit in 256 characters: the first is shown, the rest counted.
+    annotation:
+      /^API server \(nodes → control plane\): sg-\S+ \(cluster SG\) does not allow tcp\/443 from sg-\S+ \(cluster SG\) or subnet-\S+ 10\.0\.0\.0\/19, .* … \(\+3 more\)$/,
+  },
+  {
+    name: 'cluster SG self-reference removed while the node SG still references it',
+    mutate: dropClusterSelfReference,
+    expected: 'COMPLIANT',
+    annotation: /allow nodes → control plane/,
+  },
+  {
+    name: '…and the node SG no longer admits the cluster SG: kubelet fails',
+    mutate: all(dropClusterSelfReference, dropNodeFromCluster),
+    expected: 'NON_COMPLIANT',
+    annotation:
+      /^kubelet \(control plane → nodes\): sg-\S+ \(cluster SG\), sg-\S+ do not allow tcp\/10250 from sg-\S+ \(cluster SG\), sg-\S+ or subnet-/,
+    notAnnotation: /API server|CoreDNS/,
+  },
+  {
+    name: '…and the control-plane SG admits nothing: API server fails',
+    mutate: all(dropClusterSelfReference, dropControlPlaneIngress),
+    expected: 'NON_COMPLIANT',
+    annotation:
+      /^API server \(nodes → control plane\): sg-\S+ \(cluster SG\), sg-\S+ do not allow tcp\/443 from/,
+    notAnnotation: /kubelet|CoreDNS/,
+  },
+  {
+    name: 'node ingress rules narrowed to tcp: CoreDNS over udp fails',
+    mutate: (s, ids) => {
+      group(s, ids.clusterSecurityGroupId).IpPermissions = [
+        permission({ from: 0, to: 65535, groups: [ids.clusterSecurityGroupId] }),
+      ];
+      group(s, ids.nodeSecurityGroupId).IpPermissions = [
+        permission({ from: 0, to: 65535, groups: [ids.nodeSecurityGroupId, ids.clusterSecurityGroupId] }),
+      ];
+    },
+    expected: 'NON_COMPLIANT',
+    annotation: /^CoreDNS \(nodes → nodes\): .* do not allow udp\/53 from/,
+    notAnnotation: /tcp\/53|API server|kubelet/,
+  },
+  {
+    name: 'node SGs egress to nowhere',
+    mutate: (s, ids) => nodeGroups(s, ids).forEach((g) => (g.IpPermissionsEgress = [])),
+    expected: 'NON_COMPLIANT',
+    annotation:
+      /^API server \(nodes → control plane\): sg-\S+ \(cluster SG\), sg-\S+ do not allow tcp\/443 egress to sg-.* \(\+2 more\)$/,
+    notAnnotation: KUBELET,
+  },
+  {
+    name: 'node SGs egress restricted to tcp/443 in the VPC: DNS egress fails, API server passes',
+    mutate: (s, ids) =>
+      nodeGroups(s, ids).forEach(
+        (g) => (g.IpPermissionsEgress = [permission({ from: 443, cidrs: ['10.0.0.0/16'] })]),
+      ),
+    expected: 'NON_COMPLIANT',
+    annotation: /^CoreDNS \(nodes → nodes\): .* do not allow tcp\/53 egress to sg-.* … \(\+1 more\)$/,
+    notAnnotation: /API server|kubelet/,
+  },
+  {
+    name: 'control plane admits only an extra node group not in nodeSecurityGroupIds',
+    mutate: (s, ids) => {
+      dropClusterSelfReference(s, ids);
+      s.ec2.SecurityGroups.push({
+        GroupId: EXTRA_GROUP,
+        VpcId: ids.vpcId,
+        IpPermissions: [],
+        IpPermissionsEgress: [permission({ protocol: '-1', cidrs: ['0.0.0.0/0'] })],
+      });
+      group(s, ids.controlPlaneSecurityGroupId).IpPermissions = [
+        permission({ from: 443, groups: [EXTRA_GROUP] }),
+      ];
+    },
+    expected: 'NON_COMPLIANT',
+    annotation: API,
+  },
+  {
+    name: 'nodeSecurityGroupIds adds the group the control plane admits',
+    mutate: (s, ids) => {
+      dropClusterSelfReference(s, ids);
+      s.ec2.SecurityGroups.push({
+        GroupId: EXTRA_GROUP,
+        VpcId: ids.vpcId,
+        IpPermissions: [],
+        IpPermissionsEgress: [permission({ protocol: '-1', cidrs: ['0.0.0.0/0'] })],
+      });
+      group(s, ids.controlPlaneSecurityGroupId).IpPermissions = [
+        permission({ from: 443, groups: [EXTRA_GROUP] }),
+      ];
+    },
+    params: { nodeSecurityGroupIds: EXTRA_GROUP },
+    expected: 'COMPLIANT',
+    annotation: /allow nodes → control plane/,
+  },
+  {
+    name: 'control plane admits the node subnets by CIDR (two /20s for one /19)',
+    mutate: (s, ids) => {
+      dropClusterSelfReference(s, ids);
+      group(s, ids.controlPlaneSecurityGroupId).IpPermissions = [
+        permission({ from: 443, cidrs: ['10.0.0.0/20', '10.0.32.0/19'] }),
+        permission({ from: 443, cidrs: ['10.0.16.0/20', '10.0.64.0/19'] }),
+      ];
+    },
+    expected: 'COMPLIANT',
+    annotation: /allow nodes → control plane/,
+  },
+  {
+    name: 'control plane admits node subnets through a resolved prefix list',
+    mutate: (s, ids) => {
+      dropClusterSelfReference(s, ids);
+      s.ec2.PrefixLists.push({ PrefixListId: CUSTOM_PREFIX_LIST, Cidrs: ['10.0.0.0/16'] });
+      group(s, ids.controlPlaneSecurityGroupId).IpPermissions = [
+        permission({ from: 443, prefixLists: [CUSTOM_PREFIX_LIST] }),
+      ];
+    },
+    expected: 'COMPLIANT',
+    annotation: /allow nodes → control plane/,
+  },
+  {
+    name: 'control plane admits node subnets through a prefix list missing from ec2.PrefixLists',
+    mutate: (s, ids) => {
+      dropClusterSelfReference(s, ids);
+      group(s, ids.controlPlaneSecurityGroupId).IpPermissions = [
+        permission({ from: 443, prefixLists: [CUSTOM_PREFIX_LIST] }),
+      ];
+    },
+    expected: 'NON_COMPLIANT',
+    annotation: new RegExp(`^API server .*\\(${CUSTOM_PREFIX_LIST} not in ec2\\.PrefixLists\\)`),
+  },
+  {
+    name: 'control-plane SG missing from the snapshot where it decides',
+    mutate: (s, ids) => {
+      dropClusterSelfReference(s, ids);
+      s.ec2.SecurityGroups = s.ec2.SecurityGroups.filter(
+        (g) => g.GroupId !== ids.controlPlaneSecurityGroupId,
+      );
+    },
+    expected: 'INSUFFICIENT_DATA',
+    annotation: /^API server \(nodes → control plane\): cannot tell whether security groups allow tcp\/443/,
+  },
+  {
+    name: 'no ec2.SecurityGroups',
+    mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).SecurityGroups,
+    expected: 'INSUFFICIENT_DATA',
+    annotation: /snapshot has no ec2\.SecurityGroups/,
+  },
+  {
+    name: 'no ec2.Subnets',
+    mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).Subnets,
+    expected: 'INSUFFICIENT_DATA',
+    annotation: /snapshot has no ec2\.Subnets/,
+  },
+  {
+    name: 'VpcEndpoints absent does not matter',
+    mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).VpcEndpoints,
+    expected: 'COMPLIANT',
+    annotation: /allow nodes → control plane/,
+  },
+  {
+    name: 'cluster deleting',
+    mutate: all(onlyClusterSecurityGroup, dropClusterSelfReference, (s) => {
+      s.eks.clusters[0]!.status = 'DELETING';
+    }),
+    expected: 'NOT_APPLICABLE',
+    annotation: /being deleted/,
+  },
+];
+
+describe('CLUSTER_SECURITY_GROUP', () => {
+  it.each(cases)('$name → $expected', ({ mutate, params, expected, annotation, notAnnotation }) => {
+    const { snapshot, ids } = privateClustersSnapshot(1);
+    mutate(snapshot, ids[0]!);
+    const outcome = runRule(clusterSecurityGroup, snapshot, params);
+    expect(outcome.compliance).toBe(expected);
+    expect(outcome.annotation).toMatch(annotation);
+    if (notAnnotation) expect(outcome.annotation).not.toMatch(notAnnotation);
+    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
+  });
+
+  it('names the groups of the failing flow as offenders', () => {
+    const { snapshot, ids } = privateClustersSnapshot(1);
+    const cluster = ids[0]!;
+    all(dropClusterSelfReference, dropNodeFromCluster)(snapshot, cluster);
+    const outcome = runRule(clusterSecurityGroup, snapshot);
+    expect(outcome.annotation).toMatch(KUBELET);
+    expect(outcome.offenders.sort()).toEqual(
+      [cluster.clusterSecurityGroupId, cluster.nodeSecurityGroupId].sort(),
+    );
+  });
+
+  it.each([
+    { flow: 'API server', mutate: all(dropClusterSelfReference, dropControlPlaneIngress), pattern: API },
+    { flow: 'kubelet', mutate: all(dropClusterSelfReference, dropNodeFromCluster), pattern: KUBELET },
+    {
+      flow: 'CoreDNS',
+      mutate: (s: RawSnapshot, ids: ClusterIds) => {
+        // Nodes admit only the additional control-plane group, which is not a node group.
+        group(s, ids.nodeSecurityGroupId).IpPermissions = [
+          permission({ protocol: '-1', groups: [ids.controlPlaneSecurityGroupId] }),
+        ];
+        group(s, ids.clusterSecurityGroupId).IpPermissions = [];
+      },
+      pattern: DNS,
+    },
+  ])('names only the $flow flow when only it fails', ({ mutate, pattern }) => {
+    const { snapshot, ids } = privateClustersSnapshot(1);
+    mutate(snapshot, ids[0]!);
+    const outcome = runRule(clusterSecurityGroup, snapshot);
+    expect(outcome.compliance).toBe('NON_COMPLIANT');
+    for (const other of [API, KUBELET, DNS]) {
+      if (other === pattern) expect(outcome.annotation).toMatch(other);
+      else expect(outcome.annotation).not.toMatch(other);
+    }
+  });
+});

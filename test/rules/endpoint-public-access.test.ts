@@ -1,0 +1,269 @@
+import { endpointPublicAccess } from '../../rules/endpoint-public-access';
+import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
+import { runRule } from '../../testkit/run-rule';
+
+type Mutation = (s: RawSnapshot) => void;
+const vpcConfig = (s: RawSnapshot) => s.eks.clusters[0]!.resourcesVpcConfig as Record<string, unknown>;
+const publicAccess =
+  (on: boolean | undefined, cidrs?: string[]): Mutation =>
+  (s) => {
+    if (on === undefined) delete vpcConfig(s).endpointPublicAccess;
+    else vpcConfig(s).endpointPublicAccess = on;
+    if (cidrs === undefined) delete vpcConfig(s).publicAccessCidrs;
+    else vpcConfig(s).publicAccessCidrs = cidrs;
+  };
+const keepCidrs =
+  (on: boolean | undefined): Mutation =>
+  (s) => {
+    if (on === undefined) delete vpcConfig(s).endpointPublicAccess;
+    else vpcConfig(s).endpointPublicAccess = on;
+  };
+
+interface Case {
+  name: string;
+  params?: Record<string, string>;
+  mutate: Mutation;
+  expected: string;
+  /** Substrings the annotation must hold. */
+  annotation: string[];
+  /** Substrings it must not hold. */
+  excludes?: string[];
+  offenders?: string[];
+}
+
+const restricted = { publicAccess: 'restricted' };
+const allowedNet = { publicAccess: 'restricted', allowedPublicCidrs: '203.0.113.0/24' };
+
+const cases: Case[] = [
+  // publicAccess=disabled (the default)
+  {
+    name: 'disabled: public access off (testkit cluster, which reports 0.0.0.0/0 anyway)',
+    mutate: () => {},
+    expected: 'COMPLIANT',
+    annotation: ['prod-0: public API server endpoint access is off'],
+  },
+  {
+    name: 'disabled: public access on',
+    mutate: keepCidrs(true),
+    expected: 'NON_COMPLIANT',
+    annotation: ['prod-0: public API server endpoint access is on', 'publicAccess=disabled'],
+    offenders: ['prod-0'],
+  },
+  {
+    name: 'disabled: public access on even when restricted to a small CIDR',
+    mutate: publicAccess(true, ['203.0.113.0/24']),
+    expected: 'NON_COMPLIANT',
+    annotation: ['endpoint access is on'],
+    offenders: ['prod-0'],
+  },
+  {
+    name: 'disabled: endpointPublicAccess absent',
+    mutate: keepCidrs(undefined),
+    expected: 'INSUFFICIENT_DATA',
+    annotation: ['prod-0: resourcesVpcConfig.endpointPublicAccess is absent'],
+    offenders: ['prod-0'],
+  },
+  {
+    name: 'cluster deleting',
+    mutate: (s) => {
+      s.eks.clusters[0]!.status = 'DELETING';
+      vpcConfig(s).endpointPublicAccess = true;
+    },
+    expected: 'NOT_APPLICABLE',
+    annotation: ['being deleted'],
+  },
+  {
+    name: 'deleting wins over the publicAccess=allowed short cut',
+    params: { publicAccess: 'allowed' },
+    mutate: (s) => (s.eks.clusters[0]!.status = 'deleting'),
+    expected: 'NOT_APPLICABLE',
+    annotation: ['being deleted'],
+  },
+  {
+    name: 'allowed: public access on and open to the internet',
+    params: { publicAccess: 'allowed' },
+    mutate: keepCidrs(true),
+    expected: 'COMPLIANT',
+    annotation: ['publicAccess=allowed'],
+  },
+  {
+    name: 'allowed: even with endpointPublicAccess absent',
+    params: { publicAccess: 'allowed' },
+    mutate: publicAccess(undefined),
+    expected: 'COMPLIANT',
+    annotation: ['publicAccess=allowed'],
+  },
+  {
+    name: 'no ec2 section at all (rule needs none)',
+    mutate: (s) => delete (s as Partial<RawSnapshot>).ec2,
+    expected: 'COMPLIANT',
+    annotation: ['access is off'],
+  },
+
+  // publicAccess=restricted
+  {
+    name: 'restricted: public access off, EKS still reports 0.0.0.0/0',
+    params: restricted,
+    mutate: () => {},
+    expected: 'COMPLIANT',
+    annotation: ['prod-0: public API server endpoint access is off'],
+  },
+  {
+    name: 'restricted: public access on, open to 0.0.0.0/0',
+    params: restricted,
+    mutate: keepCidrs(true),
+    expected: 'NON_COMPLIANT',
+    annotation: ['prod-0: public API server endpoint is on and open to the internet (0.0.0.0/0)'],
+    offenders: ['0.0.0.0/0'],
+  },
+  {
+    name: 'restricted: public access on, open to ::/0 beside a small CIDR',
+    params: restricted,
+    mutate: publicAccess(true, ['203.0.113.0/24', '::/0']),
+    expected: 'NON_COMPLIANT',
+    annotation: ['open to the internet (::/0)'],
+    offenders: ['::/0'],
+  },
+  {
+    name: 'restricted: public access on, small CIDRs, no allowedPublicCidrs',
+    params: restricted,
+    mutate: publicAccess(true, ['203.0.113.0/24', '2001:db8::/32']),
+    expected: 'COMPLIANT',
+    annotation: ['access is on, restricted to 203.0.113.0/24, 2001:db8::/32'],
+  },
+  {
+    name: 'restricted: public access on, publicAccessCidrs absent',
+    params: restricted,
+    mutate: publicAccess(true),
+    expected: 'INSUFFICIENT_DATA',
+    annotation: [
+      'prod-0: public API server endpoint access is on but resourcesVpcConfig.publicAccessCidrs is absent',
+    ],
+    offenders: ['prod-0'],
+  },
+  {
+    name: 'restricted: public access off, publicAccessCidrs absent',
+    params: restricted,
+    mutate: publicAccess(false),
+    expected: 'COMPLIANT',
+    annotation: ['access is off'],
+  },
+  {
+    name: 'restricted: endpointPublicAccess absent and CIDRs open: cannot tell',
+    params: restricted,
+    mutate: keepCidrs(undefined),
+    expected: 'INSUFFICIENT_DATA',
+    annotation: ['endpointPublicAccess is absent', 'open to the internet (0.0.0.0/0)'],
+    offenders: ['0.0.0.0/0'],
+  },
+  {
+    name: 'restricted: endpointPublicAccess absent but CIDRs fine either way',
+    params: restricted,
+    mutate: publicAccess(undefined, ['203.0.113.0/24']),
+    expected: 'COMPLIANT',
+    annotation: ['admits only 203.0.113.0/24'],
+  },
+  {
+    name: 'restricted: endpointPublicAccess and publicAccessCidrs both absent',
+    params: restricted,
+    mutate: publicAccess(undefined),
+    expected: 'INSUFFICIENT_DATA',
+    annotation: ['endpointPublicAccess and publicAccessCidrs are absent'],
+  },
+
+  // allowedPublicCidrs
+  {
+    name: 'allowedPublicCidrs: every CIDR inside the allowed block',
+    params: allowedNet,
+    mutate: publicAccess(true, ['203.0.113.0/25', '203.0.113.128/26']),
+    expected: 'COMPLIANT',
+    annotation: ['restricted to 203.0.113.0/25, 203.0.113.128/26'],
+  },
+  {
+    name: 'allowedPublicCidrs: a CIDR covered only by the union of two allowed blocks',
+    params: { publicAccess: 'restricted', allowedPublicCidrs: '203.0.113.0/25, 203.0.113.128/25' },
+    mutate: publicAccess(true, ['203.0.113.0/24']),
+    expected: 'COMPLIANT',
+    annotation: ['restricted to 203.0.113.0/24'],
+  },
+  {
+    name: 'allowedPublicCidrs: a CIDR outside the allowed block',
+    params: allowedNet,
+    mutate: publicAccess(true, ['198.51.100.0/24', '203.0.113.0/24']),
+    expected: 'NON_COMPLIANT',
+    annotation: [
+      'prod-0: public API server endpoint is on and admits 198.51.100.0/24, outside allowedPublicCidrs',
+    ],
+    offenders: ['198.51.100.0/24'],
+  },
+  {
+    name: 'allowedPublicCidrs: a CIDR only partly inside the allowed block',
+    params: allowedNet,
+    mutate: publicAccess(true, ['203.0.112.0/23']),
+    expected: 'NON_COMPLIANT',
+    annotation: ['admits 203.0.112.0/23, outside allowedPublicCidrs'],
+    offenders: ['203.0.112.0/23'],
+  },
+  {
+    name: 'allowedPublicCidrs: an IPv4 CIDR is not covered by IPv6 allowed blocks',
+    params: { publicAccess: 'restricted', allowedPublicCidrs: '2001:db8::/32' },
+    mutate: publicAccess(true, ['2001:db8:1::/48', '203.0.113.0/24']),
+    expected: 'NON_COMPLIANT',
+    annotation: ['admits 203.0.113.0/24, outside'],
+    offenders: ['203.0.113.0/24'],
+  },
+  {
+    name: 'allowedPublicCidrs: 0.0.0.0/0 is reported as open, once',
+    params: allowedNet,
+    mutate: keepCidrs(true),
+    expected: 'NON_COMPLIANT',
+    annotation: ['open to the internet (0.0.0.0/0)'],
+    excludes: ['outside allowedPublicCidrs'],
+    offenders: ['0.0.0.0/0'],
+  },
+  {
+    name: 'allowedPublicCidrs: public access off, outside CIDRs do not matter',
+    params: allowedNet,
+    mutate: publicAccess(false, ['198.51.100.0/24']),
+    expected: 'COMPLIANT',
+    annotation: ['access is off'],
+  },
+  {
+    name: 'allowedPublicCidrs: endpointPublicAccess absent, an outside CIDR: cannot tell',
+    params: allowedNet,
+    mutate: publicAccess(undefined, ['198.51.100.0/24']),
+    expected: 'INSUFFICIENT_DATA',
+    annotation: ['endpointPublicAccess is absent', '198.51.100.0/24, outside allowedPublicCidrs'],
+    offenders: ['198.51.100.0/24'],
+  },
+  {
+    name: 'allowedPublicCidrs without publicAccess=restricted: disabled still demands access off',
+    params: { allowedPublicCidrs: '203.0.113.0/24' },
+    mutate: publicAccess(true, ['203.0.113.0/24']),
+    expected: 'NON_COMPLIANT',
+    annotation: ['publicAccess=disabled'],
+    offenders: ['prod-0'],
+  },
+];
+
+describe('ENDPOINT_PUBLIC_ACCESS', () => {
+  it.each(cases)('$name → $expected', ({ params, mutate, expected, annotation, excludes, offenders }) => {
+    const { snapshot } = privateClustersSnapshot(1);
+    mutate(snapshot);
+    const outcome = runRule(endpointPublicAccess, snapshot, params);
+    expect(outcome.compliance).toBe(expected);
+    for (const part of annotation) expect(outcome.annotation).toContain(part);
+    for (const part of excludes ?? []) expect(outcome.annotation).not.toContain(part);
+    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
+    if (offenders) expect(outcome.offenders).toEqual(offenders);
+  });
+
+  it('judges each cluster by its own settings', () => {
+    const { snapshot } = privateClustersSnapshot(2);
+    (snapshot.eks.clusters[1]!.resourcesVpcConfig as Record<string, unknown>).endpointPublicAccess = true;
+    expect(runRule(endpointPublicAccess, snapshot, {}, 'prod-0').compliance).toBe('COMPLIANT');
+    const second = runRule(endpointPublicAccess, snapshot, {}, 'prod-1');
+    expect(second.compliance).toBe('NON_COMPLIANT');
+    expect(second.offenders).toEqual(['prod-1']);
+  });
+});

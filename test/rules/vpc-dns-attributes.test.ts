@@ -1,0 +1,128 @@
+import { vpcDnsAttributes } from '../../rules/vpc-dns-attributes';
+import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
+import { runRule } from '../../testkit/run-rule';
+
+const { ids } = privateClustersSnapshot(1);
+const vpcId = ids[0]!.vpcId;
+
+type Mutation = (s: RawSnapshot) => void;
+const attributes = (s: RawSnapshot) => s.ec2.VpcAttributes[vpcId] as Record<string, { Value?: boolean }>;
+
+interface Case {
+  name: string;
+  mutate: Mutation;
+  expected: string;
+  /** Substrings the annotation must hold. */
+  annotation: string[];
+  offenders?: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'both attributes on',
+    mutate: () => {},
+    expected: 'COMPLIANT',
+    annotation: [`${vpcId}: DNS resolution and DNS hostnames are on`],
+  },
+  {
+    name: 'DNS resolution off',
+    mutate: (s) => (attributes(s).EnableDnsSupport = { Value: false }),
+    expected: 'NON_COMPLIANT',
+    annotation: [`${vpcId}: DNS resolution (enableDnsSupport) is off`],
+    offenders: [vpcId],
+  },
+  {
+    name: 'DNS hostnames off',
+    mutate: (s) => (attributes(s).EnableDnsHostnames = { Value: false }),
+    expected: 'NON_COMPLIANT',
+    annotation: [`${vpcId}: DNS hostnames (enableDnsHostnames) is off`],
+    offenders: [vpcId],
+  },
+  {
+    name: 'both off: both named',
+    mutate: (s) => {
+      attributes(s).EnableDnsSupport = { Value: false };
+      attributes(s).EnableDnsHostnames = { Value: false };
+    },
+    expected: 'NON_COMPLIANT',
+    annotation: ['enableDnsSupport) is off', 'enableDnsHostnames) is off'],
+    offenders: [vpcId],
+  },
+  {
+    name: 'EnableDnsSupport.Value absent',
+    mutate: (s) => (attributes(s).EnableDnsSupport = {}),
+    expected: 'INSUFFICIENT_DATA',
+    annotation: [`${vpcId}: VpcAttributes EnableDnsSupport.Value is absent`],
+    offenders: [vpcId],
+  },
+  {
+    name: 'EnableDnsHostnames attribute absent',
+    mutate: (s) => delete attributes(s).EnableDnsHostnames,
+    expected: 'INSUFFICIENT_DATA',
+    annotation: ['EnableDnsHostnames.Value is absent'],
+  },
+  {
+    name: 'a definite violation wins over an absent attribute',
+    mutate: (s) => {
+      attributes(s).EnableDnsSupport = { Value: false };
+      delete attributes(s).EnableDnsHostnames;
+    },
+    expected: 'NON_COMPLIANT',
+    annotation: ['enableDnsSupport) is off'],
+  },
+  {
+    name: 'ec2.VpcAttributes does not hold the cluster VPC',
+    mutate: (s) => delete s.ec2.VpcAttributes[vpcId],
+    expected: 'INSUFFICIENT_DATA',
+    annotation: [`ec2.VpcAttributes does not hold ${vpcId}`],
+    offenders: [vpcId],
+  },
+  {
+    name: 'ec2.VpcAttributes absent',
+    mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).VpcAttributes,
+    expected: 'INSUFFICIENT_DATA',
+    annotation: ['snapshot has no ec2.VpcAttributes'],
+  },
+  {
+    name: 'ec2.Vpcs present but without the cluster VPC',
+    mutate: (s) => (s.ec2.Vpcs = []),
+    expected: 'INSUFFICIENT_DATA',
+    annotation: [`ec2.Vpcs does not hold ${vpcId}`],
+  },
+  {
+    name: 'ec2.Vpcs absent (the rule reads only VpcAttributes)',
+    mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).Vpcs,
+    expected: 'COMPLIANT',
+    annotation: ['are on'],
+  },
+  {
+    name: 'cluster deleting',
+    mutate: (s) => {
+      s.eks.clusters[0]!.status = 'DELETING';
+      attributes(s).EnableDnsSupport = { Value: false };
+    },
+    expected: 'NOT_APPLICABLE',
+    annotation: ['being deleted'],
+  },
+];
+
+describe('VPC_DNS_ATTRIBUTES', () => {
+  it.each(cases)('$name → $expected', ({ mutate, expected, annotation, offenders }) => {
+    const { snapshot } = privateClustersSnapshot(1);
+    mutate(snapshot);
+    const outcome = runRule(vpcDnsAttributes, snapshot);
+    expect(outcome.compliance).toBe(expected);
+    for (const part of annotation) expect(outcome.annotation).toContain(part);
+    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
+    if (offenders) expect(outcome.offenders).toEqual(offenders);
+  });
+
+  it("reads the cluster's own VPC, not another cluster's", () => {
+    const { snapshot, ids: both } = privateClustersSnapshot(2);
+    snapshot.ec2.VpcAttributes[both[1]!.vpcId] = { EnableDnsSupport: { Value: false } };
+    expect(runRule(vpcDnsAttributes, snapshot, {}, 'prod-0').compliance).toBe('COMPLIANT');
+    const second = runRule(vpcDnsAttributes, snapshot, {}, 'prod-1');
+    expect(second.compliance).toBe('NON_COMPLIANT');
+    expect(second.offenders).toEqual([both[1]!.vpcId]);
+  });
+});

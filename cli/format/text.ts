@@ -1,0 +1,74 @@
+import { createColors } from 'picocolors';
+import type { Compliance, Severity } from '../../engine/findings';
+
+export type Colors = ReturnType<typeof createColors>;
+
+/** picocolors bound to a decision made once per run (see colorEnabled). */
+export function colors(enabled: boolean): Colors {
+  return createColors(enabled);
+}
+
+/**
+ * Wraps text to `width` columns at spaces, breaking words longer than a line (ARNs,
+ * long cluster names) instead of cutting them: a finding's ids must stay readable.
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\r?\n/)) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter((w) => w.length > 0)) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (candidate.length <= width) {
+        line = candidate;
+        continue;
+      }
+      if (line) lines.push(line);
+      let rest = word;
+      while (rest.length > width) {
+        lines.push(rest.slice(0, width));
+        rest = rest.slice(width);
+      }
+      line = rest;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+export function paintSeverity(c: Colors, severity: Severity, text: string = severity): string {
+  switch (severity) {
+    case 'critical':
+      return c.bold(c.red(text));
+    case 'high':
+      return c.red(text);
+    case 'medium':
+      return c.yellow(text);
+    case 'low':
+      return c.dim(text);
+  }
+}
+
+export function paintCompliance(c: Colors, compliance: Compliance, text: string = compliance): string {
+  switch (compliance) {
+    case 'NON_COMPLIANT':
+      return c.bold(c.red(text));
+    case 'INSUFFICIENT_DATA':
+      return c.yellow(text);
+    case 'COMPLIANT':
+      return c.green(text);
+    case 'NOT_APPLICABLE':
+      return c.dim(text);
+  }
+}
+
+/** The order the summary lists counts in: what needs attention first. */
+export const SUMMARY_ORDER: readonly Compliance[] = [
+  'NON_COMPLIANT',
+  'INSUFFICIENT_DATA',
+  'COMPLIANT',
+  'NOT_APPLICABLE',
+];
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,326 @@
+import { addPrivateCluster } from '../../testkit/private-cluster';
+import {
+  compliantSnapshot,
+  driftedSnapshot,
+  expectOneLineError,
+  hasAnsi,
+  maxLineWidth,
+  runCli,
+  TempFiles,
+} from './helpers';
+
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
+const SPEC_FINDING_KEYS = [
+  'ruleId',
+  'configRuleName',
+  'severity',
+  'resourceType',
+  'resourceId',
+  'clusterArn',
+  'vpcId',
+  'compliance',
+  'annotation',
+  'offenders',
+];
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  resourceId: string;
+  compliance: string;
+  annotation: string;
+  offenders: string[];
+}
+
+const files = new TempFiles();
+let compliantFile: string;
+let driftedFile: string;
+
+beforeAll(() => {
+  compliantFile = files.write('compliant.json', compliantSnapshot().snapshot);
+  driftedFile = files.write('drifted.json', driftedSnapshot().snapshot);
+});
+afterAll(() => files.cleanup());
+
+function findingsOf(stdout: string): JsonFinding[] {
+  return (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
+}
+
+describe('check --snapshot: results and exit codes', () => {
+  it('exits 0 on a compliant snapshot and prints an 80-column table without colour on a pipe', () => {
+    const result = runCli(['check', '--snapshot', compliantFile]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('ENDPOINT_PRIVATE_ACCESS');
+    expect(result.stdout).toMatch(
+      /^Summary: 0 NON_COMPLIANT, 0 INSUFFICIENT_DATA, 32 COMPLIANT, 0 NOT_APPLICABLE$/m,
+    );
+    expect(hasAnsi(result.stdout)).toBe(false);
+    expect(maxLineWidth(result.stdout)).toBeLessThanOrEqual(80);
+  });
+
+  it('exits 1 on a drifted snapshot; --format json is exactly the SPEC §5 document, sorted, on stdout alone', () => {
+    const result = runCli(['check', '--snapshot', driftedFile, '--format', 'json']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual([
+      'schemaVersion',
+      'accountId',
+      'region',
+      'generatedAt',
+      'summary',
+      'findings',
+    ]);
+    expect(report).toMatchObject({ schemaVersion: 1, accountId: '111122223333', region: 'eu-west-1' });
+    expect(report.generatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(report.summary).toEqual({
+      COMPLIANT: 30,
+      NON_COMPLIANT: 2,
+      NOT_APPLICABLE: 0,
+      INSUFFICIENT_DATA: 0,
+    });
+
+    const findings = findingsOf(result.stdout);
+    expect(findings).toHaveLength(32);
+    for (const finding of findings) expect(Object.keys(finding)).toEqual(SPEC_FINDING_KEYS);
+    const sorted = [...findings].sort(
+      (a, b) =>
+        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+        a.resourceId.localeCompare(b.resourceId) ||
+        a.ruleId.localeCompare(b.ruleId),
+    );
+    expect(findings.map((f) => `${f.severity} ${f.resourceId} ${f.ruleId}`)).toEqual(
+      sorted.map((f) => `${f.severity} ${f.resourceId} ${f.ruleId}`),
+    );
+    const violations = findings.filter((f) => f.compliance === 'NON_COMPLIANT');
+    expect(violations.map((f) => [f.resourceId, f.ruleId])).toEqual([
+      ['prod-0', 'ENDPOINT_PRIVATE_ACCESS'],
+      ['prod-1', 'VPC_ENDPOINTS_PRESENT'],
+    ]);
+    expect(violations[1]!.annotation).toContain('ecr.dkr');
+  });
+
+  it('keeps every table line within 80 columns with long cluster names and shows what is wrong', () => {
+    const { snapshot } = driftedSnapshot();
+    const longName = 'payments-platform-production-eu-west-1-blue-green-cluster-0001';
+    addPrivateCluster(snapshot, { name: longName });
+    const cluster = snapshot.eks.clusters[2]!;
+    (cluster.resourcesVpcConfig as Record<string, unknown>).endpointPrivateAccess = false;
+    const file = files.write('long-names.json', snapshot);
+
+    const result = runCli(['check', '--snapshot', file, '--format', 'table']);
+    expect(result.status).toBe(1);
+    expect(hasAnsi(result.stdout)).toBe(false);
+    expect(maxLineWidth(result.stdout)).toBeLessThanOrEqual(80);
+    expect(result.stdout).toContain('prod-0: API server endpoint private access is off');
+    // The long name is wrapped, not cut: its pieces, in order, spell it out in full.
+    const pieces = result.stdout
+      .split('\n')
+      .map((line) => line.split('│')[2]?.trim() ?? '')
+      .filter((cell) => cell.length > 0 && longName.includes(cell));
+    expect(pieces.join('')).toContain(longName);
+    expect(result.stdout).toMatch(/^Summary: 3 NON_COMPLIANT, 0 INSUFFICIENT_DATA, 45 COMPLIANT/m);
+  });
+
+  it('--format markdown escapes pipes so every row keeps its five cells', () => {
+    const { snapshot } = compliantSnapshot();
+    addPrivateCluster(snapshot, { name: 'team|a' });
+    (snapshot.eks.clusters[2]!.resourcesVpcConfig as Record<string, unknown>).endpointPrivateAccess = false;
+    const file = files.write('pipe.json', snapshot);
+
+    const result = runCli(['check', '--snapshot', file, '--format', 'markdown']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^# /);
+    expect(result.stdout).toContain('**Summary:** 1 NON_COMPLIANT');
+    const rows = result.stdout.split('\n').filter((line) => line.startsWith('| '));
+    expect(rows).toHaveLength(1 + 48);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(7);
+    expect(result.stdout).toContain('team\\|a: API server endpoint private access is off');
+  });
+});
+
+describe('check: selecting rules and setting parameters', () => {
+  it('--rules runs only the listed rules (case-insensitive, repeatable, duplicates once); - reads stdin', () => {
+    const result = runCli(
+      [
+        'check',
+        '--snapshot',
+        '-',
+        '--format',
+        'json',
+        '--rules',
+        'subnets_multi_az,ENDPOINT_PRIVATE_ACCESS',
+        '--rules',
+        'endpoint_private_access',
+      ],
+      {},
+      JSON.stringify(driftedSnapshot().snapshot),
+    );
+    expect(result.status).toBe(1);
+    const findings = findingsOf(result.stdout);
+    expect(findings.map((f) => `${f.resourceId} ${f.ruleId} ${f.compliance}`)).toEqual([
+      'prod-0 ENDPOINT_PRIVATE_ACCESS NON_COMPLIANT',
+      'prod-1 ENDPOINT_PRIVATE_ACCESS COMPLIANT',
+      'prod-0 SUBNETS_MULTI_AZ COMPLIANT',
+      'prod-1 SUBNETS_MULTI_AZ COMPLIANT',
+    ]);
+  });
+
+  it('a YAML config file selects rules and sets parameters', () => {
+    const config = files.write(
+      'strict.yaml',
+      [
+        '# the team wants headroom',
+        'rules: [SUBNETS_FREE_IPS, SUBNETS_MULTI_AZ]',
+        'parameters:',
+        '  minFreeIps: 9000',
+        '',
+      ].join('\n'),
+    );
+    const result = runCli(['check', '--snapshot', compliantFile, '--format', 'json', '--config', config]);
+    expect(result.status).toBe(1);
+    const findings = findingsOf(result.stdout);
+    expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(['SUBNETS_FREE_IPS', 'SUBNETS_MULTI_AZ']));
+    expect(findings.filter((f) => f.ruleId === 'SUBNETS_FREE_IPS').map((f) => f.compliance)).toEqual([
+      'NON_COMPLIANT',
+      'NON_COMPLIANT',
+    ]);
+  });
+
+  it('--param beats the config file (the last --param wins) and --rules replaces its rules', () => {
+    const config = files.write(
+      'strict-2.yaml',
+      'rules: [SUBNETS_MULTI_AZ]\nparameters:\n  minFreeIps: 9000\n',
+    );
+    const result = runCli([
+      'check',
+      '--snapshot',
+      compliantFile,
+      '--format',
+      'json',
+      '--config',
+      config,
+      '--param',
+      'minFreeIps=9000',
+      '--param',
+      'minFreeIps=6',
+      '--rules',
+      'SUBNETS_FREE_IPS',
+    ]);
+    expect(result.status).toBe(0);
+    expect(findingsOf(result.stdout).map((f) => `${f.ruleId} ${f.compliance}`)).toEqual([
+      'SUBNETS_FREE_IPS COMPLIANT',
+      'SUBNETS_FREE_IPS COMPLIANT',
+    ]);
+  });
+
+  it('a JSON config file with a list value: requiredServices without ecr.dkr clears the drifted cluster', () => {
+    const config = files.write('services.json', {
+      rules: 'VPC_ENDPOINTS_PRESENT',
+      parameters: { requiredServices: ['ec2', 'sts', 's3'] },
+    });
+    const result = runCli(['check', '--snapshot', driftedFile, '--format', 'json', '--config', config]);
+    expect(result.status).toBe(0);
+    expect(findingsOf(result.stdout).map((f) => `${f.resourceId} ${f.ruleId} ${f.compliance}`)).toEqual([
+      'prod-0 VPC_ENDPOINTS_PRESENT COMPLIANT',
+      'prod-1 VPC_ENDPOINTS_PRESENT COMPLIANT',
+    ]);
+  });
+});
+
+describe('check: errors are one line on stderr with exit code 2', () => {
+  it('names a snapshot file that does not exist', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', files.path('absent.json')]),
+      /cannot read snapshot/,
+      /absent\.json/,
+    );
+  });
+
+  it('rejects a snapshot that is not JSON', () => {
+    const file = files.write('not-json.json', '{ "schemaVersion": 1, oops');
+    expectOneLineError(runCli(['check', '--snapshot', file]), /not-json\.json is not valid JSON/);
+  });
+
+  it('names the JSON path of a wrongly typed field', () => {
+    const { snapshot } = compliantSnapshot();
+    snapshot.ec2.Subnets[1]!.CidrBlock = 42;
+    const file = files.write('wrong-type.json', snapshot);
+    expectOneLineError(
+      runCli(['check', '--snapshot', file]),
+      /ec2\.Subnets\[1\]\.CidrBlock: expected string/,
+    );
+  });
+
+  it('with --debug adds the stack trace after the one-line message', () => {
+    const file = files.write('wrong-type-debug.json', { ...compliantSnapshot().snapshot, accountId: 7 });
+    const result = runCli(['check', '--snapshot', file, '--debug']);
+    expect(result.status).toBe(2);
+    const [first, ...rest] = result.stderr.trimEnd().split('\n');
+    expect(first).toMatch(/^private-eks-guard: .*accountId: expected string/);
+    expect(rest.some((line) => /^\s+at /.test(line))).toBe(true);
+  });
+
+  it('rejects schemaVersion 2', () => {
+    const file = files.write('v2.json', { ...compliantSnapshot().snapshot, schemaVersion: 2 });
+    expectOneLineError(runCli(['check', '--snapshot', file]), /schemaVersion: unsupported value 2/);
+  });
+
+  it('rejects an unknown option', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', compliantFile, '--fromat', 'json']),
+      /unknown option '--fromat'/,
+    );
+  });
+
+  it('rejects an unknown rule id and lists the valid ones', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', compliantFile, '--rules', 'ENDPOINT_PRIVATE_ACCESS,NO_SUCH_RULE']),
+      /unknown rule "NO_SUCH_RULE"/,
+      /valid rule ids: .*ENDPOINT_PRIVATE_ACCESS.*SUBNETS_INTERNAL_ELB_TAG/,
+    );
+  });
+
+  it('rejects a bad parameter value, naming the parameter and the allowed values', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', compliantFile, '--param', 'egressMode=sometimes']),
+      /egressMode/,
+      /none \| nat \| any/,
+    );
+  });
+
+  it('rejects an unknown parameter even when --rules selects rules that read no parameter', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', compliantFile, '--rules', 'SUBNETS_MULTI_AZ', '--param', 'minFreeIp=6']),
+      /unknown parameter "minFreeIp"/,
+      /minFreeIps/,
+    );
+  });
+
+  it('rejects --param without "="', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', compliantFile, '--param', 'egressMode']),
+      /--param "egressMode": expected NAME=VALUE/,
+    );
+  });
+
+  it('rejects a config file with an unknown key, naming it', () => {
+    const config = files.write('typo.yaml', 'parameter:\n  egressMode: nat\n');
+    expectOneLineError(
+      runCli(['check', '--snapshot', compliantFile, '--config', config]),
+      /config file .*typo\.yaml: unknown key parameter \(allowed keys: rules, parameters\)/,
+    );
+  });
+
+  it('names standard input as the source when --snapshot - reads a broken snapshot', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', '-'], {}, '{"schemaVersion": 1, "accountId": "1"'),
+      /standard input is not valid JSON/,
+    );
+  });
+
+  it('asks for --snapshot when it is missing', () => {
+    expectOneLineError(runCli(['check']), /give --snapshot FILE/);
+  });
+});

@@ -7,7 +7,16 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -16,7 +25,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@aws-sdk/*', 'fs', 'node:fs', 'child_process', 'node:child_process', 'http', 'https'], message: 'the rule engine is pure: no AWS calls or I/O' }] },
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', 'fs', 'node:fs', 'child_process', 'node:child_process', 'http', 'https'],
+              message: 'the rule engine is pure: no AWS calls or I/O',
+            },
+          ],
+        },
       ],
     },
   },

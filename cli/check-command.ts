@@ -24,12 +24,15 @@ export interface CheckOptions {
   /** `--param NAME=VALUE` values in command-line order. */
   param?: string[];
   config?: string;
+  /** Table format: list COMPLIANT findings too. */
+  all?: boolean;
 }
 
 export function formatReport(
   report: Report,
   format: CheckFormat,
   io: Pick<CliIo, 'stdoutIsTTY' | 'env'>,
+  tableOptions: { all?: boolean } = {},
 ): string {
   switch (format) {
     case 'json':
@@ -37,7 +40,7 @@ export function formatReport(
     case 'markdown':
       return formatMarkdown(report);
     case 'table':
-      return formatTable(report, colors(colorEnabled(io)));
+      return formatTable(report, colors(colorEnabled(io)), tableOptions);
   }
 }
 
@@ -59,6 +62,6 @@ export function runCheck(options: CheckOptions, io: CliIo): number {
   const source = options.snapshot === '-' ? 'standard input' : options.snapshot;
   const view = new SnapshotView(parseSnapshotText(text, source));
   const report = buildReport(view, evaluateSnapshot(view, rules, params));
-  io.out(formatReport(report, options.format, io));
+  io.out(formatReport(report, options.format, io, { all: options.all }));
   return report.summary.NON_COMPLIANT > 0 ? EXIT.nonCompliant : EXIT.ok;
 }

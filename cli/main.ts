@@ -66,6 +66,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--rules <ids>', 'comma-separated rule ids to run (default: all; repeatable)', collect)
     .option('--param <name=value>', 'set a rule parameter (repeatable; the last value wins)', collect)
     .option('--config <file>', 'YAML or JSON file with `rules` and `parameters`')
+    .option('--all', 'table format: list COMPLIANT findings too (by default they are counted)')
     .addHelpText(
       'after',
       [

@@ -20,10 +20,7 @@ const result = spawnSync(process.execPath, [binary, 'check', '--snapshot', snaps
 
 const MEANING = {
   0: 'no NON_COMPLIANT findings',
-  1:
-    snapshot === DEFAULT_SNAPSHOT
-      ? 'NON_COMPLIANT findings present, as expected for the drifted example'
-      : 'NON_COMPLIANT findings present',
+  1: snapshot === DEFAULT_SNAPSHOT ? 'drifted on purpose' : 'NON_COMPLIANT findings present',
   2: 'the CLI could not evaluate the snapshot; see the error above',
 };
 
@@ -39,5 +36,5 @@ if (result.error) {
   outcome = `exit code ${result.status} (${MEANING[result.status] || 'unexpected exit code'})`;
   exitCode = result.status === 0 || result.status === 1 ? 0 : result.status;
 }
-console.log(`npm start: checked ${snapshot} — ${outcome}`);
+console.log(`npm start: ${path.basename(snapshot)}: ${outcome}`);
 process.exitCode = exitCode;

@@ -80,17 +80,28 @@ export function summaryLines(summary: Report['summary'], c: Colors): string[] {
   return lines;
 }
 
+export interface TableOptions {
+  /** List COMPLIANT findings too; by default they are only counted, so what needs action stays on one screen. */
+  all?: boolean;
+}
+
 /** `--format table`: one row per finding, the annotation under the ones that need action, then the counts. */
-export function formatTable(report: Report, c: Colors): string {
+export function formatTable(report: Report, c: Colors, options: TableOptions = {}): string {
   const clusters = new Set(report.findings.map((f) => f.resourceId)).size;
   const rules = new Set(report.findings.map((f) => f.ruleId)).size;
   const scope = clusters === 0 ? '' : `: ${plural(clusters, 'cluster')}, ${plural(rules, 'rule')}`;
   const lines = wrap(`Account ${report.accountId}, Region ${report.region}${scope}`, TERMINAL_WIDTH);
+  const hidden = options.all ? 0 : report.summary.COMPLIANT;
   if (report.findings.length === 0) {
     lines.push('The snapshot holds no EKS clusters: nothing to check.');
+  } else if (hidden === report.findings.length) {
+    lines.push(`All ${plural(hidden, 'finding')} are COMPLIANT (--all lists them).`);
   } else {
     const rows: TableRow[] = [];
-    for (const finding of report.findings) {
+    const listed = options.all
+      ? report.findings
+      : report.findings.filter((f) => f.compliance !== 'COMPLIANT');
+    for (const finding of listed) {
       rows.push({ cells: [finding.severity, finding.resourceId, finding.ruleId, finding.compliance] });
       if (ANNOTATED.has(finding.compliance) && finding.annotation) rows.push({ note: finding.annotation });
     }
@@ -107,6 +118,9 @@ export function formatTable(report: Report, c: Colors): string {
         return text;
       }),
     );
+  }
+  if (hidden > 0 && hidden < report.findings.length) {
+    lines.push(`${plural(hidden, 'COMPLIANT finding')} not listed (--all lists every finding).`);
   }
   lines.push(...summaryLines(report.summary, c));
   if (report.summary.NON_COMPLIANT > 0) {

@@ -47,8 +47,8 @@ function findingsOf(stdout: string): JsonFinding[] {
 }
 
 describe('check --snapshot: results and exit codes', () => {
-  it('exits 0 on a compliant snapshot and prints an 80-column table without colour on a pipe', () => {
-    const result = runCli(['check', '--snapshot', compliantFile]);
+  it('exits 0 on a compliant snapshot and prints an 80-column table without colour on a pipe (--all)', () => {
+    const result = runCli(['check', '--snapshot', compliantFile, '--all']);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('ENDPOINT_PRIVATE_ACCESS');

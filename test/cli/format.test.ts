@@ -74,8 +74,26 @@ describe('formatTable', () => {
     },
   );
 
+  it('lists what needs attention and counts COMPLIANT findings, unless asked for all', () => {
+    const rowsOf = (text: string) => text.split('\n').filter((line) => /^│ (critical|low)/.test(line));
+    const brief = formatTable(report(findings), colors(false));
+    expect(rowsOf(brief)).toHaveLength(2);
+    expect(brief).not.toContain('SUBNETS_INTERNAL_ELB_TAG');
+    expect(brief).toContain('1 COMPLIANT finding not listed (--all lists every finding).');
+    const all = formatTable(report(findings), colors(false), { all: true });
+    expect(rowsOf(all)).toHaveLength(3);
+    expect(all).toContain('SUBNETS_INTERNAL_ELB_TAG');
+    expect(all).not.toContain('not listed');
+  });
+
+  it('says so in one line when every finding is COMPLIANT', () => {
+    const text = formatTable(report([finding({}), finding({ resourceId: 'prod-b' })]), colors(false));
+    expect(text).toContain('All 2 findings are COMPLIANT (--all lists them).');
+    expect(text).not.toContain('┌');
+  });
+
   it('shows annotations of NON_COMPLIANT and INSUFFICIENT_DATA findings in full, not those of COMPLIANT ones', () => {
-    const text = formatTable(report(findings), colors(false));
+    const text = formatTable(report(findings), colors(false), { all: true });
     const flattened = text
       .split('\n')
       .map((line) => line.replace(/^│\s*/, '').replace(/\s*│$/, ''))

@@ -69,3 +69,25 @@ export function summarize(findings: readonly Finding[]): Record<Compliance, numb
   for (const finding of findings) summary[finding.compliance]++;
   return summary;
 }
+
+/** One message's share of an annotation: the rest is room for Verdict's "… (+N more)". */
+export const MESSAGE_BUDGET = MAX_ANNOTATION - 16;
+
+/**
+ * Joins `items` with ", " within `max` characters; what does not fit is counted ("+2 more"),
+ * so a long list never pushes the rest of an annotation past AWS Config's limit.
+ */
+export function listWithin(items: readonly string[], max: number): string {
+  let text = '';
+  for (let i = 0; i < items.length; i++) {
+    const candidate = text ? `${text}, ${items[i]}` : items[i]!;
+    const rest = items.length - i - 1;
+    if (candidate.length + (rest > 0 ? ` +${rest} more`.length : 0) <= max) {
+      text = candidate;
+      continue;
+    }
+    const more = `+${items.length - i} more`;
+    return text ? `${text} ${more}` : more;
+  }
+  return text;
+}

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
 import { securityGroupsAdmit, type FlowSide, type Protocol } from '../network/security-groups';
-import { controlPlaneSide, explainAdmission, nodesSide } from './vpc-endpoints-security-groups';
+import { controlPlaneSide, explainAdmission, nodesSide } from '../network/admission-explanation';
 
 interface ClusterFlow {
   /** What stops working when the flow is blocked. */

@@ -5,7 +5,7 @@ import type { Verdict } from '../engine/verdict';
 import { formatAddress, parseAddress, vpcResolverAddress } from '../network/cidr';
 import type { SnapshotView } from '../snapshot/view';
 import type { DhcpOptionSet, Vpc } from '../snapshot/schema';
-import { dhcpValues, judgeDhcpOptionSet } from './dhcp-options-complete';
+import { dhcpValues, judgeDhcpOptionSet } from '../network/dhcp-options';
 
 const AMAZON_DNS_NAME = 'amazonprovideddns';
 /** The Route 53 Resolver's link-local addresses, reachable from every Nitro instance. */

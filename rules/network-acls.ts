@@ -3,7 +3,7 @@ import { Verdict } from '../engine/verdict';
 import { judgedInterfaceEndpoints } from '../network/endpoints';
 import { naclsAllowFlow } from '../network/nacl';
 import type { Protocol } from '../network/security-groups';
-import { listWithin, MESSAGE_BUDGET } from './vpc-endpoints-security-groups';
+import { listWithin, MESSAGE_BUDGET } from '../engine/findings';
 
 /** A subnet that must receive one protocol/port, and what needs it. */
 interface Target {

@@ -2,7 +2,12 @@ import type { ClusterContext } from '../engine/cluster-context';
 import { joinAnnotation, type Outcome } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { absentEndpointFields, s3GatewayEndpoints, s3GatewayServesVpc } from '../network/endpoints';
+import {
+  absentEndpointFields,
+  noServiceRequired,
+  s3GatewayEndpoints,
+  s3GatewayServesVpc,
+} from '../network/endpoints';
 
 /** The route tables the existing s3 Gateway endpoints add their prefix-list route to. */
 interface GatewayTables {
@@ -62,11 +67,8 @@ export const s3GatewayRoutes: Rule = {
     parameters: ['requiredServices', 'nodeSubnetIds'],
     needs: ['VpcEndpoints', 'RouteTables'],
     shortCut: (params) => {
-      if (params.requiredServices.length === 0)
-        return {
-          compliance: 'NOT_APPLICABLE',
-          annotation: 'no service is required (requiredServices is empty)',
-        };
+      const nothingRequired = noServiceRequired(params);
+      if (nothingRequired) return nothingRequired;
       if (!params.requiredServices.includes('s3'))
         return { compliance: 'NOT_APPLICABLE', annotation: 's3 is not a required service' };
       return undefined;

@@ -1,7 +1,12 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { judgedInterfaceEndpoints, membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
+import {
+  judgedInterfaceEndpoints,
+  membershipDoubt,
+  type JudgedEndpoint,
+  noServiceRequired,
+} from '../network/endpoints';
 import type { SnapshotView } from '../snapshot/view';
 
 /** The Availability Zones of some subnets, and why the list may be incomplete. */
@@ -46,10 +51,7 @@ export const vpcEndpointsAzCoverage: Rule = {
       'Add a subnet in each uncovered zone: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce> --add-subnet-ids <subnet in that AZ>, or in the console: VPC > Endpoints > Actions > Manage subnets.',
     parameters: ['requiredServices', 'nodeSubnetIds'],
     needs: ['VpcEndpoints', 'Subnets'],
-    shortCut: (params) =>
-      params.requiredServices.length === 0
-        ? { compliance: 'NOT_APPLICABLE', annotation: 'no service is required (requiredServices is empty)' }
-        : undefined,
+    shortCut: noServiceRequired,
   },
   evaluate(ctx, params) {
     const verdict = new Verdict();

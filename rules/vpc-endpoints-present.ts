@@ -2,7 +2,13 @@ import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { and, or, type Tri } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
-import { absentEndpointFields, endpointAvailable, endpointIsFor, endpointIsType } from '../network/endpoints';
+import {
+  absentEndpointFields,
+  endpointAvailable,
+  endpointIsFor,
+  endpointIsType,
+  noServiceRequired,
+} from '../network/endpoints';
 import type { VpcEndpoint } from '../snapshot/schema';
 
 /*
@@ -85,10 +91,7 @@ export const vpcEndpointsPresent: Rule = {
       'Create the missing endpoint: aws ec2 create-vpc-endpoint --vpc-id <vpc> --vpc-endpoint-type Interface --service-name com.amazonaws.<region>.<service> (cn.com.amazonaws.<region>.<service> for some services in China Regions) --subnet-ids <one per AZ> --security-group-ids <sg> --private-dns-enabled; for s3 a Gateway endpoint with --route-table-ids. Accept or re-create endpoints that are not available.',
     parameters: ['requiredServices'],
     needs: ['VpcEndpoints'],
-    shortCut: (params) =>
-      params.requiredServices.length === 0
-        ? { compliance: 'NOT_APPLICABLE', annotation: 'no service is required (requiredServices is empty)' }
-        : undefined,
+    shortCut: noServiceRequired,
   },
   evaluate(ctx, params) {
     const findings: Findings = { missing: [], unusable: [], unknown: [] };

@@ -1,7 +1,12 @@
 import type { Rule } from '../engine/rule';
 import { known, not, or } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
-import { judgedInterfaceEndpoints, membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
+import {
+  judgedInterfaceEndpoints,
+  membershipDoubt,
+  type JudgedEndpoint,
+  noServiceRequired,
+} from '../network/endpoints';
 
 function judge(verdict: Verdict, judged: JudgedEndpoint): void {
   const { endpoint, service, member } = judged;
@@ -28,10 +33,7 @@ export const vpcEndpointsPrivateDns: Rule = {
       'Enable private DNS: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce> --private-dns-enabled (the VPC needs enableDnsSupport and enableDnsHostnames), or in the console: VPC > Endpoints > Actions > Modify private DNS name.',
     parameters: ['requiredServices'],
     needs: ['VpcEndpoints'],
-    shortCut: (params) =>
-      params.requiredServices.length === 0
-        ? { compliance: 'NOT_APPLICABLE', annotation: 'no service is required (requiredServices is empty)' }
-        : undefined,
+    shortCut: noServiceRequired,
   },
   evaluate(ctx, params) {
     const verdict = new Verdict();

@@ -1,0 +1,38 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export interface AwsClients {
+  ec2: EC2Client;
+  eks: EKSClient;
+  sts: STSClient;
+}
+
+export interface ClientOptions {
+  region: string;
+  /** A named profile; otherwise the standard provider chain (env, SSO, IMDS, …) decides. */
+  profile?: string;
+  /** Attempts per call, retries included, for the SDK's adaptive retry mode. */
+  maxAttempts?: number;
+}
+
+/**
+ * Clients for one Region. Adaptive retry both backs off on throttling errors and slows the
+ * client's own send rate after them; endpoints and partitions (aws, aws-cn, aws-us-gov)
+ * follow from the Region.
+ */
+export function createClients(options: ClientOptions): AwsClients {
+  const config = {
+    region: options.region,
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 8,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  };
+  return { ec2: new EC2Client(config), eks: new EKSClient(config), sts: new STSClient(config) };
+}
+
+export function destroyClients(clients: AwsClients): void {
+  clients.ec2.destroy();
+  clients.eks.destroy();
+  clients.sts.destroy();
+}

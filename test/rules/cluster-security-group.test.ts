@@ -1,41 +1,13 @@
 import { clusterSecurityGroup } from '../../rules/cluster-security-group';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { all, group, nodeGroups, permission, vpcConfig } from '../../testkit/snapshot-edits';
 
-type Json = Record<string, unknown>;
 type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
 
 const EXTRA_GROUP = 'sg-0e00000000000e001';
 const CUSTOM_PREFIX_LIST = 'pl-0c0ffee0c0ffee000';
-
-function group(
-  s: RawSnapshot,
-  id: string,
-): Json & { IpPermissions: Json[]; IpPermissionsEgress: Json[]; Tags: Json[] } {
-  const found = s.ec2.SecurityGroups.find((g) => g.GroupId === id);
-  if (!found) throw new Error(`no group ${id}`);
-  return found as Json & { IpPermissions: Json[]; IpPermissionsEgress: Json[]; Tags: Json[] };
-}
-
-function permission(fields: {
-  protocol?: string;
-  from?: number;
-  to?: number;
-  cidrs?: string[];
-  groups?: string[];
-  prefixLists?: string[];
-}): Json {
-  return {
-    IpProtocol: fields.protocol ?? 'tcp',
-    ...(fields.from === undefined ? {} : { FromPort: fields.from, ToPort: fields.to ?? fields.from }),
-    IpRanges: (fields.cidrs ?? []).map((CidrIp) => ({ CidrIp })),
-    Ipv6Ranges: [],
-    PrefixListIds: (fields.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId })),
-    UserIdGroupPairs: (fields.groups ?? []).map((GroupId) => ({ GroupId })),
-  };
-}
-
-const vpcConfig = (s: RawSnapshot) => s.eks.clusters[0]!.resourcesVpcConfig as Json;
 
 /*
  * The fixture: cluster SG (all traffic from itself), control-plane SG (tcp/443 from the node
@@ -57,29 +29,12 @@ const onlyClusterSecurityGroup: Mutation = (s, ids) => {
   vpcConfig(s).securityGroupIds = [];
   group(s, ids.nodeSecurityGroupId).Tags = [];
 };
-const nodeGroups = (s: RawSnapshot, ids: ClusterIds) => [
-  group(s, ids.clusterSecurityGroupId),
-  group(s, ids.nodeSecurityGroupId),
-];
-const all =
-  (...mutations: Mutation[]): Mutation =>
-  (s, ids) =>
-    mutations.forEach((m) => m(s, ids));
-
-interface Case {
-  name: string;
-  mutate: Mutation;
-  params?: Record<string, string>;
-  expected: string;
-  annotation: RegExp;
-  notAnnotation?: RegExp;
-}
 
 const API = /API server \(nodes → control plane\)/;
 const KUBELET = /kubelet \(control plane → nodes\)/;
 const DNS = /CoreDNS \(nodes → nodes\)/;
 
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'compliant fixture',
     mutate: () => {},
@@ -263,21 +218,11 @@ const cases: Case[] = [
   },
 ];
 
-describe('CLUSTER_SECURITY_GROUP', () => {
-  it.each(cases)('$name → $expected', ({ mutate, params, expected, annotation, notAnnotation }) => {
-    const { snapshot, ids } = privateClustersSnapshot(1);
-    mutate(snapshot, ids[0]!);
-    const outcome = runRule(clusterSecurityGroup, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    expect(outcome.annotation).toMatch(annotation);
-    if (notAnnotation) expect(outcome.annotation).not.toMatch(notAnnotation);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-  });
-
+describeRule(clusterSecurityGroup, cases, () => {
   it('names the groups of the failing flow as offenders', () => {
     const { snapshot, ids } = privateClustersSnapshot(1);
     const cluster = ids[0]!;
-    all(dropClusterSelfReference, dropNodeFromCluster)(snapshot, cluster);
+    all(dropClusterSelfReference, dropNodeFromCluster)(snapshot, cluster, ids);
     const outcome = runRule(clusterSecurityGroup, snapshot);
     expect(outcome.annotation).toMatch(KUBELET);
     expect(outcome.offenders.sort()).toEqual(
@@ -301,7 +246,7 @@ describe('CLUSTER_SECURITY_GROUP', () => {
     },
   ])('names only the $flow flow when only it fails', ({ mutate, pattern }) => {
     const { snapshot, ids } = privateClustersSnapshot(1);
-    mutate(snapshot, ids[0]!);
+    mutate(snapshot, ids[0]!, ids);
     const outcome = runRule(clusterSecurityGroup, snapshot);
     expect(outcome.compliance).toBe('NON_COMPLIANT');
     for (const other of [API, KUBELET, DNS]) {

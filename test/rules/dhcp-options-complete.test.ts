@@ -1,14 +1,13 @@
 import { dhcpOptionsComplete } from '../../rules/dhcp-options-complete';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { configurations, withoutSection } from '../../testkit/snapshot-edits';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, dhcpOptionsId } = ids[0]!;
 const label = `${dhcpOptionsId} (DHCP options of ${vpcId})`;
 
 type Mutation = (s: RawSnapshot) => void;
-type Configuration = { Key?: string; Values?: { Value?: string }[] };
-const configurations = (s: RawSnapshot) => s.ec2.DhcpOptions[0]!.DhcpConfigurations as Configuration[];
 const withoutKey =
   (key: string): Mutation =>
   (s) => {
@@ -22,21 +21,8 @@ const setValues =
     else configuration.Values = values;
   };
 const noOptionSet: Mutation = (s) => (s.ec2.Vpcs[0]!.DhcpOptionsId = 'default');
-const withoutSection =
-  (section: keyof RawSnapshot['ec2']): Mutation =>
-  (s) =>
-    delete (s.ec2 as Partial<RawSnapshot['ec2']>)[section];
 
-interface Case {
-  name: string;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  offenders?: string[];
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'domain-name and AmazonProvidedDNS',
     mutate: () => {},
@@ -166,27 +152,19 @@ const cases: Case[] = [
     expected: 'NOT_APPLICABLE',
     annotation: ['being deleted'],
   },
+  {
+    name: 'judges the set the VPC names, not the first set of the snapshot',
+    clusters: 2,
+    clusterName: 'prod-0',
+    mutate: (s) => {
+      const second = s.ec2.DhcpOptions[1]!;
+      second.DhcpConfigurations = [];
+      s.ec2.Vpcs[0]!.DhcpOptionsId = second.DhcpOptionsId;
+    },
+    expected: 'NON_COMPLIANT',
+    annotation: (_ids, both) => [`${both[1]!.dhcpOptionsId} (DHCP options of ${both[0]!.vpcId})`],
+    offenders: (_ids, both) => [both[1]!.dhcpOptionsId],
+  },
 ];
 
-describe('DHCP_OPTIONS_COMPLETE', () => {
-  it.each(cases)('$name → $expected', ({ mutate, expected, annotation, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(dhcpOptionsComplete, snapshot);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-
-  it('judges the set the VPC names, not the first set of the snapshot', () => {
-    const { snapshot, ids: both } = privateClustersSnapshot(2);
-    const second = snapshot.ec2.DhcpOptions[1]!;
-    second.DhcpConfigurations = [];
-    snapshot.ec2.Vpcs[0]!.DhcpOptionsId = second.DhcpOptionsId;
-    const outcome = runRule(dhcpOptionsComplete, snapshot, {}, 'prod-0');
-    expect(outcome.compliance).toBe('NON_COMPLIANT');
-    expect(outcome.offenders).toEqual([both[1]!.dhcpOptionsId]);
-    expect(outcome.annotation).toContain(`${both[1]!.dhcpOptionsId} (DHCP options of ${both[0]!.vpcId})`);
-  });
-});
+describeRule(dhcpOptionsComplete, cases);

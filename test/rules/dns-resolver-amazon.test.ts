@@ -1,14 +1,14 @@
 import { dnsResolverAmazon } from '../../rules/dns-resolver-amazon';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { all, configurations } from '../../testkit/snapshot-edits';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, dhcpOptionsId } = ids[0]!;
 const label = `${dhcpOptionsId} (DHCP options of ${vpcId})`;
 
 type Mutation = (s: RawSnapshot) => void;
-type Configuration = { Key?: string; Values?: { Value?: string }[] };
-const configurations = (s: RawSnapshot) => s.ec2.DhcpOptions[0]!.DhcpConfigurations as Configuration[];
 const servers =
   (...values: string[]): Mutation =>
   (s) => {
@@ -17,25 +17,10 @@ const servers =
     }));
   };
 const noVpcCidr: Mutation = (s) => delete s.ec2.Vpcs[0]!.CidrBlock;
-const both =
-  (...mutations: Mutation[]): Mutation =>
-  (s) => {
-    for (const mutate of mutations) mutate(s);
-  };
-
-interface Case {
-  name: string;
-  params?: Record<string, string>;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  offenders?: string[];
-}
 
 const notAmazon = 'are not the Amazon DNS server (AmazonProvidedDNS, 169.254.169.253, 10.0.0.2)';
 
-const cases: Case[] = [
+const cases: RuleCase[] = [
   // The Amazon DNS server, in each of its spellings
   {
     name: 'AmazonProvidedDNS',
@@ -168,7 +153,7 @@ const cases: Case[] = [
   // The VPC's CidrBlock unknown
   {
     name: 'VPC CidrBlock absent: cannot tell whether 10.0.0.2 is the VPC resolver',
-    mutate: both(noVpcCidr, servers('10.0.0.2')),
+    mutate: all(noVpcCidr, servers('10.0.0.2')),
     expected: 'INSUFFICIENT_DATA',
     annotation: [`${vpcId} has no CidrBlock, so cannot tell whether 10.0.0.2 is its Amazon DNS server`],
     offenders: [dhcpOptionsId, '10.0.0.2'],
@@ -181,7 +166,7 @@ const cases: Case[] = [
   },
   {
     name: 'VPC CidrBlock absent, an IPv6 server cannot be base + 2',
-    mutate: both(noVpcCidr, servers('2001:db8::53')),
+    mutate: all(noVpcCidr, servers('2001:db8::53')),
     expected: 'NON_COMPLIANT',
     annotation: [
       'DNS servers 2001:db8::53 are not the Amazon DNS server (AmazonProvidedDNS, 169.254.169.253, VPC base + 2)',
@@ -190,7 +175,7 @@ const cases: Case[] = [
   {
     name: 'VPC CidrBlock absent, the server is in allowedDnsServers',
     params: { allowedDnsServers: '10.0.0.2' },
-    mutate: both(noVpcCidr, servers('10.0.0.2')),
+    mutate: all(noVpcCidr, servers('10.0.0.2')),
     expected: 'COMPLIANT',
     annotation: ['10.0.0.2 are in allowedDnsServers'],
   },
@@ -223,27 +208,17 @@ const cases: Case[] = [
   },
   {
     name: 'cluster deleting',
-    mutate: both((s) => (s.eks.clusters[0]!.status = 'DELETING'), servers('10.1.1.1')),
+    mutate: all((s) => (s.eks.clusters[0]!.status = 'DELETING'), servers('10.1.1.1')),
     expected: 'NOT_APPLICABLE',
     annotation: ['being deleted'],
   },
 ];
 
-describe('DNS_RESOLVER_AMAZON', () => {
-  it.each(cases)('$name → $expected', ({ params, mutate, expected, annotation, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(dnsResolverAmazon, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-
+describeRule(dnsResolverAmazon, cases, () => {
   it("uses each cluster's own VPC CIDR for base + 2", () => {
     const { snapshot, ids: pair } = privateClustersSnapshot(2);
     // Cluster prod-1's VPC is 10.1.0.0/16: 10.1.0.2 is its resolver, 10.0.0.2 is not.
-    const second = snapshot.ec2.DhcpOptions[1]!.DhcpConfigurations as Configuration[];
+    const second = configurations(snapshot, 1);
     second.find((c) => c.Key === 'domain-name-servers')!.Values = [{ Value: '10.0.0.2' }];
     const wrong = runRule(dnsResolverAmazon, snapshot, {}, 'prod-1');
     expect(wrong.compliance).toBe('NON_COMPLIANT');

@@ -1,11 +1,9 @@
 import { endpointPrivateAccess } from '../../rules/endpoint-private-access';
-import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import type { RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { vpcConfig } from '../../testkit/snapshot-edits';
 
-type Mutation = (s: RawSnapshot) => void;
-const vpcConfig = (s: RawSnapshot) => s.eks.clusters[0]!.resourcesVpcConfig as Record<string, unknown>;
-
-const cases: { name: string; mutate: Mutation; expected: string; annotation: RegExp }[] = [
+const cases: RuleCase[] = [
   {
     name: 'private access on',
     mutate: () => {},
@@ -45,21 +43,12 @@ const cases: { name: string; mutate: Mutation; expected: string; annotation: Reg
     expected: 'COMPLIANT',
     annotation: /on/,
   },
+  {
+    name: 'names the cluster as the offender',
+    mutate: (s) => (vpcConfig(s).endpointPrivateAccess = false),
+    expected: 'NON_COMPLIANT',
+    offenders: ['prod-0'],
+  },
 ];
 
-describe('ENDPOINT_PRIVATE_ACCESS', () => {
-  it.each(cases)('$name → $expected', ({ mutate, expected, annotation }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(endpointPrivateAccess, snapshot);
-    expect(outcome.compliance).toBe(expected);
-    expect(outcome.annotation).toMatch(annotation);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-  });
-
-  it('names the cluster as the offender', () => {
-    const { snapshot } = privateClustersSnapshot(1);
-    vpcConfig(snapshot).endpointPrivateAccess = false;
-    expect(runRule(endpointPrivateAccess, snapshot).offenders).toEqual(['prod-0']);
-  });
-});
+describeRule(endpointPrivateAccess, cases);

@@ -1,9 +1,10 @@
 import { endpointPublicAccess } from '../../rules/endpoint-public-access';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { vpcConfig } from '../../testkit/snapshot-edits';
 
 type Mutation = (s: RawSnapshot) => void;
-const vpcConfig = (s: RawSnapshot) => s.eks.clusters[0]!.resourcesVpcConfig as Record<string, unknown>;
 const publicAccess =
   (on: boolean | undefined, cidrs?: string[]): Mutation =>
   (s) => {
@@ -19,22 +20,10 @@ const keepCidrs =
     else vpcConfig(s).endpointPublicAccess = on;
   };
 
-interface Case {
-  name: string;
-  params?: Record<string, string>;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  /** Substrings it must not hold. */
-  excludes?: string[];
-  offenders?: string[];
-}
-
 const restricted = { publicAccess: 'restricted' };
 const allowedNet = { publicAccess: 'restricted', allowedPublicCidrs: '203.0.113.0/24' };
 
-const cases: Case[] = [
+const cases: RuleCase[] = [
   // publicAccess=disabled (the default)
   {
     name: 'disabled: public access off (testkit cluster, which reports 0.0.0.0/0 anyway)',
@@ -218,7 +207,7 @@ const cases: Case[] = [
     mutate: keepCidrs(true),
     expected: 'NON_COMPLIANT',
     annotation: ['open to the internet (0.0.0.0/0)'],
-    excludes: ['outside allowedPublicCidrs'],
+    notAnnotation: ['outside allowedPublicCidrs'],
     offenders: ['0.0.0.0/0'],
   },
   {
@@ -246,21 +235,10 @@ const cases: Case[] = [
   },
 ];
 
-describe('ENDPOINT_PUBLIC_ACCESS', () => {
-  it.each(cases)('$name → $expected', ({ params, mutate, expected, annotation, excludes, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(endpointPublicAccess, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    for (const part of excludes ?? []) expect(outcome.annotation).not.toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-
+describeRule(endpointPublicAccess, cases, () => {
   it('judges each cluster by its own settings', () => {
     const { snapshot } = privateClustersSnapshot(2);
-    (snapshot.eks.clusters[1]!.resourcesVpcConfig as Record<string, unknown>).endpointPublicAccess = true;
+    vpcConfig(snapshot, 1).endpointPublicAccess = true;
     expect(runRule(endpointPublicAccess, snapshot, {}, 'prod-0').compliance).toBe('COMPLIANT');
     const second = runRule(endpointPublicAccess, snapshot, {}, 'prod-1');
     expect(second.compliance).toBe('NON_COMPLIANT');

@@ -1,8 +1,8 @@
 import { networkAcls } from '../../rules/network-acls';
-import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { all, withoutSection, type Json } from '../../testkit/snapshot-edits';
 
-type Json = Record<string, unknown>;
 type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
 type Acl = Json & { Entries: Json[]; Associations: Json[] };
 
@@ -25,11 +25,6 @@ function entry(s: RawSnapshot, aclId: string, egress: boolean, ruleNumber: numbe
 function insertEntry(s: RawSnapshot, aclId: string, fields: Json): void {
   acl(s, aclId).Entries.push({ RuleAction: 'deny', CidrBlock: '0.0.0.0/0', ...fields });
 }
-
-const withoutSection =
-  (section: keyof RawSnapshot['ec2']): Mutation =>
-  (s) =>
-    delete (s.ec2 as Partial<RawSnapshot['ec2']>)[section];
 
 const denyHttpsIn: Mutation = (s, ids) =>
   insertEntry(s, ids.networkAclId, {
@@ -75,16 +70,7 @@ const removeAcl =
     s.ec2.NetworkAcls = s.ec2.NetworkAcls.filter((a) => a.NetworkAclId !== pick(ids));
   };
 
-interface Case {
-  name: string;
-  mutate: Mutation;
-  params?: Record<string, string>;
-  expected: string;
-  annotation: (ids: ClusterIds) => RegExp;
-  notAnnotation?: RegExp;
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'compliant fixture (24 distinct flows: endpoint and API server flows coincide)',
     mutate: () => {},
@@ -332,66 +318,50 @@ const cases: Case[] = [
     expected: 'NOT_APPLICABLE',
     annotation: () => /being deleted/,
   },
-];
-
-function all(...mutations: Mutation[]): Mutation {
-  return (s, ids) => mutations.forEach((m) => m(s, ids));
-}
-
-describe('NETWORK_ACLS', () => {
-  it.each(cases)('$name → $expected', ({ mutate, params, expected, annotation, notAnnotation }) => {
-    const { snapshot, ids } = privateClustersSnapshot(1);
-    mutate(snapshot, ids[0]!);
-    const outcome = runRule(networkAcls, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    expect(outcome.annotation).toMatch(annotation(ids[0]!));
-    if (notAnnotation) expect(outcome.annotation).not.toMatch(notAnnotation);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-  });
-
-  it('names the denying ACL as the offender', () => {
-    const { snapshot, ids } = privateClustersSnapshot(1);
-    denyHttpsIn(snapshot, ids[0]!);
-    expect(runRule(networkAcls, snapshot).offenders).toEqual([ids[0]!.networkAclId]);
-  });
-
-  it('blames only the ACL of the subnet that has its own, stricter ACL', () => {
-    const { snapshot, ids } = privateClustersSnapshot(1);
-    const cluster = ids[0]!;
+  {
+    name: 'names the denying ACL as the offender',
+    mutate: denyHttpsIn,
+    expected: 'NON_COMPLIANT',
+    offenders: (ids) => [ids.networkAclId],
+  },
+  {
+    name: 'blames only the ACL of the subnet that has its own, stricter ACL',
     // The third subnet moves to its own ACL that allows only inbound tcp/10250 and outbound replies.
-    const own = acl(snapshot, cluster.networkAclId);
-    own.Associations = own.Associations.filter((a) => a.SubnetId !== cluster.subnetIds[2]);
-    snapshot.ec2.NetworkAcls.push({
-      NetworkAclId: ENDPOINT_ACL,
-      VpcId: cluster.vpcId,
-      Associations: [{ SubnetId: cluster.subnetIds[2] }],
-      Entries: [
-        {
-          RuleNumber: 10,
-          Egress: false,
-          Protocol: '6',
-          RuleAction: 'allow',
-          CidrBlock: '10.0.0.0/16',
-          PortRange: { From: 10250, To: 10250 },
-        },
-        {
-          RuleNumber: 10,
-          Egress: true,
-          Protocol: '6',
-          RuleAction: 'allow',
-          CidrBlock: '10.0.0.0/16',
-          PortRange: { From: 1024, To: 65535 },
-        },
-      ],
-    });
-    const outcome = runRule(networkAcls, snapshot);
-    expect(outcome.compliance).toBe('NON_COMPLIANT');
-    expect(outcome.annotation).toMatch(
+    mutate: (s, cluster) => {
+      const own = acl(s, cluster.networkAclId);
+      own.Associations = own.Associations.filter((a) => a.SubnetId !== cluster.subnetIds[2]);
+      s.ec2.NetworkAcls.push({
+        NetworkAclId: ENDPOINT_ACL,
+        VpcId: cluster.vpcId,
+        Associations: [{ SubnetId: cluster.subnetIds[2] }],
+        Entries: [
+          {
+            RuleNumber: 10,
+            Egress: false,
+            Protocol: '6',
+            RuleAction: 'allow',
+            CidrBlock: '10.0.0.0/16',
+            PortRange: { From: 10250, To: 10250 },
+          },
+          {
+            RuleNumber: 10,
+            Egress: true,
+            Protocol: '6',
+            RuleAction: 'allow',
+            CidrBlock: '10.0.0.0/16',
+            PortRange: { From: 1024, To: 65535 },
+          },
+        ],
+      });
+    },
+    expected: 'NON_COMPLIANT',
+    annotation: (cluster) =>
       new RegExp(
         `^${ENDPOINT_ACL} ingress denies tcp/443 from 10\\.0\\.0\\.0/19: ${cluster.subnetIds[0]} → ${cluster.subnetIds[2]} tcp/443 \\(API server, `,
       ),
-    );
     // The shared ACL of the other two subnets allows everything they need.
-    expect(outcome.offenders).toEqual([ENDPOINT_ACL]);
-  });
-});
+    offenders: [ENDPOINT_ACL],
+  },
+];
+
+describeRule(networkAcls, cases);

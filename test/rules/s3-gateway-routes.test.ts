@@ -1,13 +1,8 @@
 import { s3GatewayRoutes } from '../../rules/s3-gateway-routes';
-import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { endpoint, table, type Json } from '../../testkit/snapshot-edits';
 
-type Json = Record<string, unknown>;
-type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
-
-const endpoint = (s: RawSnapshot, id: string): Json =>
-  s.ec2.VpcEndpoints.find((e) => e.VpcEndpointId === id)!;
-const table = (s: RawSnapshot, id: string): Json => s.ec2.RouteTables.find((t) => t.RouteTableId === id)!;
 const gateway = (s: RawSnapshot, ids: ClusterIds) => endpoint(s, ids.s3GatewayEndpointId);
 
 const OWN_TABLE = 'rtb-0c0c0c0c0c0c0c0c0';
@@ -46,17 +41,7 @@ const addSecondGateway = (s: RawSnapshot, ids: ClusterIds, extra: Json) => {
   });
 };
 
-interface Case {
-  name: string;
-  mutate?: Mutation;
-  params?: Record<string, string>;
-  region?: string;
-  expected: string;
-  annotation: RegExp | ((ids: ClusterIds) => string);
-  offenders?: (ids: ClusterIds) => string[];
-}
-
-const compliant: Case[] = [
+const compliant: RuleCase[] = [
   {
     name: 'untouched snapshot',
     expected: 'COMPLIANT',
@@ -115,7 +100,7 @@ const compliant: Case[] = [
   },
 ];
 
-const nonCompliant: Case[] = [
+const nonCompliant: RuleCase[] = [
   {
     name: "a node subnet whose table is not in the Gateway's RouteTableIds",
     mutate: (s, ids) => ownTable(s, ids, ids.subnetIds[2]!),
@@ -192,7 +177,7 @@ const nonCompliant: Case[] = [
   },
 ];
 
-const notApplicable: Case[] = [
+const notApplicable: RuleCase[] = [
   {
     name: 'requiredServices= (no service)',
     mutate: (s, ids) => (gateway(s, ids).RouteTableIds = []),
@@ -228,7 +213,7 @@ const notApplicable: Case[] = [
   },
 ];
 
-const insufficientData: Case[] = [
+const insufficientData: RuleCase[] = [
   {
     name: 'ec2.RouteTables absent',
     mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).RouteTables,
@@ -290,21 +275,7 @@ const insufficientData: Case[] = [
   },
 ];
 
-describe('S3_GATEWAY_ROUTES', () => {
-  it.each([...compliant, ...nonCompliant, ...notApplicable, ...insufficientData])(
-    '$name → $expected',
-    ({ mutate, params, region, expected, annotation, offenders }) => {
-      const { snapshot, ids } = privateClustersSnapshot(1, region ? { region } : {});
-      mutate?.(snapshot, ids[0]!);
-      const outcome = runRule(s3GatewayRoutes, snapshot, params);
-      expect(outcome.compliance).toBe(expected);
-      if (annotation instanceof RegExp) expect(outcome.annotation).toMatch(annotation);
-      else expect(outcome.annotation).toBe(annotation(ids[0]!));
-      if (offenders) expect(outcome.offenders).toEqual(offenders(ids[0]!));
-      expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    },
-  );
-
+describeRule(s3GatewayRoutes, [...compliant, ...nonCompliant, ...notApplicable, ...insufficientData], () => {
   it('declares the SPEC row: critical, needs VpcEndpoints and RouteTables, honours nodeSubnetIds', () => {
     expect(s3GatewayRoutes.meta).toMatchObject({
       id: 'S3_GATEWAY_ROUTES',

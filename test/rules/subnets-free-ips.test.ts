@@ -1,6 +1,7 @@
 import { subnetsFreeIps } from '../../rules/subnets-free-ips';
 import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { all, subnet, vpcConfig } from '../../testkit/snapshot-edits';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB, subnetC] = ids[0]!.subnetIds as [string, string, string];
@@ -8,18 +9,11 @@ const [subnetA, subnetB, subnetC] = ids[0]!.subnetIds as [string, string, string
 const NODE_ONLY = resourceId('subnet', 0, 9);
 
 type Mutation = (s: RawSnapshot) => void;
-const vpcConfig = (s: RawSnapshot) => s.eks.clusters[0]!.resourcesVpcConfig as Record<string, unknown>;
-const subnet = (s: RawSnapshot, id: string) => s.ec2.Subnets.find((x) => x.SubnetId === id)!;
 const free =
   (id: string, count: number | undefined): Mutation =>
   (s) => {
     if (count === undefined) delete subnet(s, id).AvailableIpAddressCount;
     else subnet(s, id).AvailableIpAddressCount = count;
-  };
-const all =
-  (...mutations: Mutation[]): Mutation =>
-  (s) => {
-    for (const mutate of mutations) mutate(s);
   };
 const addNodeOnlySubnet =
   (count: number): Mutation =>
@@ -33,17 +27,7 @@ const addNodeOnlySubnet =
     (s.eks.nodegroups['prod-0']![0]!.subnets as string[]).push(NODE_ONLY);
   };
 
-interface Case {
-  name: string;
-  params?: Record<string, string>;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  offenders?: string[];
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'thousands of free addresses',
     mutate: () => {},
@@ -159,14 +143,4 @@ const cases: Case[] = [
   },
 ];
 
-describe('SUBNETS_FREE_IPS', () => {
-  it.each(cases)('$name → $expected', ({ params, mutate, expected, annotation, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(subnetsFreeIps, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-});
+describeRule(subnetsFreeIps, cases);

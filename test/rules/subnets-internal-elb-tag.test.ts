@@ -1,6 +1,8 @@
 import { subnetsInternalElbTag } from '../../rules/subnets-internal-elb-tag';
 import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { all, subnet } from '../../testkit/snapshot-edits';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB] = ids[0]!.subnetIds as [string, string, string];
@@ -12,7 +14,6 @@ const UNKNOWN_SUBNET = resourceId('subnet', 0, 10);
 
 type Tag = { Key?: string; Value?: string };
 type Mutation = (s: RawSnapshot) => void;
-const subnet = (s: RawSnapshot, id: string) => s.ec2.Subnets.find((x) => x.SubnetId === id)!;
 const tags = (s: RawSnapshot, id: string) => subnet(s, id).Tags as Tag[];
 const retag =
   (id: string, change: (tags: Tag[]) => Tag[]): Mutation =>
@@ -32,23 +33,8 @@ const addUntaggedSubnet: Mutation = (s) => {
     Tags: [{ Key: 'Name', Value: 'self-managed-nodes' }],
   });
 };
-const all =
-  (...mutations: Mutation[]): Mutation =>
-  (s) => {
-    for (const mutate of mutations) mutate(s);
-  };
 
-interface Case {
-  name: string;
-  params?: Record<string, string>;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  offenders?: string[];
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'every node subnet tagged 1',
     mutate: () => {},
@@ -197,17 +183,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('SUBNETS_INTERNAL_ELB_TAG', () => {
-  it.each(cases)('$name → $expected', ({ params, mutate, expected, annotation, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(subnetsInternalElbTag, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-
+describeRule(subnetsInternalElbTag, cases, () => {
   it('nodeSubnetIds: an id the snapshot shows in another VPC is ignored', () => {
     const { snapshot, ids: pair } = privateClustersSnapshot(2);
     const foreign = pair[1]!.subnetIds[0]!;

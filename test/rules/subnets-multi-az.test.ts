@@ -1,13 +1,12 @@
 import { subnetsMultiAz } from '../../rules/subnets-multi-az';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { all, subnet, vpcConfig } from '../../testkit/snapshot-edits';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB, subnetC] = ids[0]!.subnetIds as [string, string, string];
 
 type Mutation = (s: RawSnapshot) => void;
-const vpcConfig = (s: RawSnapshot) => s.eks.clusters[0]!.resourcesVpcConfig as Record<string, unknown>;
-const subnet = (s: RawSnapshot, id: string) => s.ec2.Subnets.find((x) => x.SubnetId === id)!;
 const zone =
   (id: string, az: string | undefined): Mutation =>
   (s) => {
@@ -22,24 +21,9 @@ const clusterSubnets =
   (...subnetIds: string[]): Mutation =>
   (s) =>
     (vpcConfig(s).subnetIds = subnetIds);
-const all =
-  (...mutations: Mutation[]): Mutation =>
-  (s) => {
-    for (const mutate of mutations) mutate(s);
-  };
 const oneZone = all(zone(subnetB, 'eu-west-1a'), zone(subnetC, 'eu-west-1a'));
 
-interface Case {
-  name: string;
-  params?: Record<string, string>;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  offenders?: string[];
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'three subnets in three zones',
     mutate: () => {},
@@ -143,14 +127,4 @@ const cases: Case[] = [
   },
 ];
 
-describe('SUBNETS_MULTI_AZ', () => {
-  it.each(cases)('$name → $expected', ({ params, mutate, expected, annotation, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(subnetsMultiAz, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-});
+describeRule(subnetsMultiAz, cases);

@@ -1,6 +1,8 @@
 import { subnetsPrivate } from '../../rules/subnets-private';
 import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { all, subnet, table, withoutSection, type Json } from '../../testkit/snapshot-edits';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, subnetIds, privateRouteTableId, mainRouteTableId } = ids[0]!;
@@ -15,10 +17,7 @@ const EXTRA_TABLE = resourceId('rtb', 0, 9);
 /** A subnet id the snapshot does not hold. */
 const UNKNOWN_SUBNET = resourceId('subnet', 0, 10);
 
-type Json = Record<string, unknown>;
 type Mutation = (s: RawSnapshot) => void;
-const subnet = (s: RawSnapshot, id: string) => s.ec2.Subnets.find((x) => x.SubnetId === id)!;
-const table = (s: RawSnapshot, id: string) => s.ec2.RouteTables.find((t) => t.RouteTableId === id)!;
 const addRoute =
   (tableId: string, route: Json): Mutation =>
   (s) =>
@@ -28,11 +27,6 @@ const publicIp =
   (s) => {
     if (value === undefined) delete subnet(s, id).MapPublicIpOnLaunch;
     else subnet(s, id).MapPublicIpOnLaunch = value;
-  };
-const all =
-  (...mutations: Mutation[]): Mutation =>
-  (s) => {
-    for (const mutate of mutations) mutate(s);
   };
 /** Adds EXTRA, a private subnet with its own route table, to the cluster VPC. */
 const addExtraSubnet =
@@ -51,23 +45,8 @@ const addExtraSubnet =
       Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }],
     });
   };
-const withoutSection =
-  (...sections: (keyof RawSnapshot['ec2'])[]): Mutation =>
-  (s) => {
-    for (const section of sections) delete (s.ec2 as Partial<RawSnapshot['ec2']>)[section];
-  };
 
-interface Case {
-  name: string;
-  params?: Record<string, string>;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  offenders?: string[];
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   // Compliant
   {
     name: 'private subnets with only local and s3 gateway routes',
@@ -384,23 +363,35 @@ const cases: Case[] = [
     annotation: [`${UNKNOWN_SUBNET} is not in ec2.Subnets`],
     offenders: [UNKNOWN_SUBNET],
   },
+
+  // Annotation and offenders
+  {
+    name: 'reports a shared table once, with every subnet using it and every offending route',
+    mutate: all(
+      addRoute(privateRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW }),
+      addRoute(privateRouteTableId, { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: EIGW }),
+    ),
+    expected: 'NON_COMPLIANT',
+    annotation: `${allSubnets}: route table ${privateRouteTableId} sends 0.0.0.0/0 to internet gateway ${IGW}, ::/0 to egress-only internet gateway ${EIGW}`,
+    offenders: [subnetA, subnetB, subnetC, privateRouteTableId, IGW, EIGW],
+  },
+  {
+    name: 'keeps the annotation within 256 characters when many subnets violate',
+    mutate: all(
+      ...subnetIds.map((id) => publicIp(id, true)),
+      addRoute(privateRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW }),
+    ),
+    expected: 'NON_COMPLIANT',
+    annotation: /\(\+\d+ more\)$/,
+    offenders: [subnetA, subnetB, subnetC, privateRouteTableId, IGW],
+  },
 ];
 
-describe('SUBNETS_PRIVATE', () => {
-  it.each(cases)('$name → $expected', ({ params, mutate, expected, annotation, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(subnetsPrivate, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-
+describeRule(subnetsPrivate, cases, () => {
   it('nodeSubnetIds: an id the snapshot shows in another VPC is ignored', () => {
     const { snapshot, ids: pair } = privateClustersSnapshot(2);
     const foreign = pair[1]!.subnetIds[0]!;
-    snapshot.ec2.Subnets.find((x) => x.SubnetId === foreign)!.MapPublicIpOnLaunch = true;
+    subnet(snapshot, foreign).MapPublicIpOnLaunch = true;
     expect(runRule(subnetsPrivate, snapshot, { nodeSubnetIds: foreign }, 'prod-0')).toEqual({
       compliance: 'COMPLIANT',
       annotation:
@@ -409,30 +400,5 @@ describe('SUBNETS_PRIVATE', () => {
     });
     // The same subnet is a violation for the cluster whose VPC holds it.
     expect(runRule(subnetsPrivate, snapshot, {}, 'prod-1').offenders).toEqual([foreign]);
-  });
-
-  it('reports a shared table once, with every subnet using it and every offending route', () => {
-    const { snapshot } = privateClustersSnapshot(1);
-    addRoute(privateRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW })(snapshot);
-    addRoute(privateRouteTableId, { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: EIGW })(
-      snapshot,
-    );
-    const outcome = runRule(subnetsPrivate, snapshot);
-    expect(outcome.compliance).toBe('NON_COMPLIANT');
-    expect(outcome.annotation).toBe(
-      `${allSubnets}: route table ${privateRouteTableId} sends 0.0.0.0/0 to internet gateway ${IGW}, ::/0 to egress-only internet gateway ${EIGW}`,
-    );
-    expect(outcome.offenders).toEqual([subnetA, subnetB, subnetC, privateRouteTableId, IGW, EIGW]);
-  });
-
-  it('keeps the annotation within 256 characters when many subnets violate', () => {
-    const { snapshot } = privateClustersSnapshot(1);
-    for (const id of subnetIds) publicIp(id, true)(snapshot);
-    addRoute(privateRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW })(snapshot);
-    const outcome = runRule(subnetsPrivate, snapshot);
-    expect(outcome.compliance).toBe('NON_COMPLIANT');
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    expect(outcome.annotation).toMatch(/\(\+\d+ more\)$/);
-    expect(outcome.offenders).toEqual([subnetA, subnetB, subnetC, privateRouteTableId, IGW]);
   });
 });

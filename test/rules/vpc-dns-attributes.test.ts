@@ -1,23 +1,14 @@
 import { vpcDnsAttributes } from '../../rules/vpc-dns-attributes';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 
 const { ids } = privateClustersSnapshot(1);
 const vpcId = ids[0]!.vpcId;
 
-type Mutation = (s: RawSnapshot) => void;
 const attributes = (s: RawSnapshot) => s.ec2.VpcAttributes[vpcId] as Record<string, { Value?: boolean }>;
 
-interface Case {
-  name: string;
-  mutate: Mutation;
-  expected: string;
-  /** Substrings the annotation must hold. */
-  annotation: string[];
-  offenders?: string[];
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'both attributes on',
     mutate: () => {},
@@ -106,17 +97,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('VPC_DNS_ATTRIBUTES', () => {
-  it.each(cases)('$name → $expected', ({ mutate, expected, annotation, offenders }) => {
-    const { snapshot } = privateClustersSnapshot(1);
-    mutate(snapshot);
-    const outcome = runRule(vpcDnsAttributes, snapshot);
-    expect(outcome.compliance).toBe(expected);
-    for (const part of annotation) expect(outcome.annotation).toContain(part);
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    if (offenders) expect(outcome.offenders).toEqual(offenders);
-  });
-
+describeRule(vpcDnsAttributes, cases, () => {
   it("reads the cluster's own VPC, not another cluster's", () => {
     const { snapshot, ids: both } = privateClustersSnapshot(2);
     snapshot.ec2.VpcAttributes[both[1]!.vpcId] = { EnableDnsSupport: { Value: false } };

@@ -1,14 +1,8 @@
 import { vpcEndpointsAzCoverage } from '../../rules/vpc-endpoints-az-coverage';
-import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { endpoint, iface, subnet } from '../../testkit/snapshot-edits';
 
-type Json = Record<string, unknown>;
-type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
-
-const endpoint = (s: RawSnapshot, id: string): Json =>
-  s.ec2.VpcEndpoints.find((e) => e.VpcEndpointId === id)!;
-const subnet = (s: RawSnapshot, id: string): Json => s.ec2.Subnets.find((e) => e.SubnetId === id)!;
-const iface = (ids: ClusterIds, service: string) => ids.interfaceEndpointIds[service]!;
 /** The testkit's third subnet is in `<region>c`; dropping it leaves the endpoint in a and b only. */
 const dropThirdSubnet = (s: RawSnapshot, ids: ClusterIds, service: string) => {
   const e = endpoint(s, iface(ids, service));
@@ -24,17 +18,7 @@ const addSubnet = (s: RawSnapshot, ids: ClusterIds, az: string) => {
   });
 };
 
-interface Case {
-  name: string;
-  mutate?: Mutation;
-  params?: Record<string, string>;
-  region?: string;
-  expected: string;
-  annotation: RegExp | ((ids: ClusterIds) => string);
-  offenders?: (ids: ClusterIds) => string[];
-}
-
-const compliant: Case[] = [
+const compliant: RuleCase[] = [
   {
     name: 'untouched snapshot',
     expected: 'COMPLIANT',
@@ -97,7 +81,7 @@ const compliant: Case[] = [
   },
 ];
 
-const nonCompliant: Case[] = [
+const nonCompliant: RuleCase[] = [
   {
     name: 'an endpoint missing one AZ',
     mutate: (s, ids) => dropThirdSubnet(s, ids, 'ecr.dkr'),
@@ -162,7 +146,7 @@ const nonCompliant: Case[] = [
   },
 ];
 
-const notApplicable: Case[] = [
+const notApplicable: RuleCase[] = [
   {
     name: 'requiredServices= (no service)',
     mutate: (s, ids) => dropThirdSubnet(s, ids, 'ecr.dkr'),
@@ -172,7 +156,7 @@ const notApplicable: Case[] = [
   },
 ];
 
-const insufficientData: Case[] = [
+const insufficientData: RuleCase[] = [
   {
     name: 'ec2.Subnets absent',
     mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).Subnets,
@@ -227,27 +211,17 @@ const insufficientData: Case[] = [
   },
 ];
 
-describe('VPC_ENDPOINTS_AZ_COVERAGE', () => {
-  it.each([...compliant, ...nonCompliant, ...notApplicable, ...insufficientData])(
-    '$name → $expected',
-    ({ mutate, params, region, expected, annotation, offenders }) => {
-      const { snapshot, ids } = privateClustersSnapshot(1, region ? { region } : {});
-      mutate?.(snapshot, ids[0]!);
-      const outcome = runRule(vpcEndpointsAzCoverage, snapshot, params);
-      expect(outcome.compliance).toBe(expected);
-      if (annotation instanceof RegExp) expect(outcome.annotation).toMatch(annotation);
-      else expect(outcome.annotation).toBe(annotation(ids[0]!));
-      if (offenders) expect(outcome.offenders).toEqual(offenders(ids[0]!));
-      expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    },
-  );
-
-  it('declares the SPEC row: medium, needs VpcEndpoints and Subnets, honours nodeSubnetIds', () => {
-    expect(vpcEndpointsAzCoverage.meta).toMatchObject({
-      id: 'VPC_ENDPOINTS_AZ_COVERAGE',
-      severity: 'medium',
-      needs: ['VpcEndpoints', 'Subnets'],
-      parameters: ['requiredServices', 'nodeSubnetIds'],
+describeRule(
+  vpcEndpointsAzCoverage,
+  [...compliant, ...nonCompliant, ...notApplicable, ...insufficientData],
+  () => {
+    it('declares the SPEC row: medium, needs VpcEndpoints and Subnets, honours nodeSubnetIds', () => {
+      expect(vpcEndpointsAzCoverage.meta).toMatchObject({
+        id: 'VPC_ENDPOINTS_AZ_COVERAGE',
+        severity: 'medium',
+        needs: ['VpcEndpoints', 'Subnets'],
+        parameters: ['requiredServices', 'nodeSubnetIds'],
+      });
     });
-  });
-});
+  },
+);

@@ -1,13 +1,9 @@
 import { vpcEndpointsPresent } from '../../rules/vpc-endpoints-present';
-import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
+import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { endpoint, iface, type Json } from '../../testkit/snapshot-edits';
 
-type Json = Record<string, unknown>;
-type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
-
-const endpoint = (s: RawSnapshot, id: string): Json =>
-  s.ec2.VpcEndpoints.find((e) => e.VpcEndpointId === id)!;
-const iface = (ids: ClusterIds, service: string) => ids.interfaceEndpointIds[service]!;
 const remove = (s: RawSnapshot, id: string) => {
   s.ec2.VpcEndpoints = s.ec2.VpcEndpoints.filter((e) => e.VpcEndpointId !== id);
 };
@@ -16,18 +12,7 @@ const duplicate = (s: RawSnapshot, id: string, newId: string, extra: Json) => {
   s.ec2.VpcEndpoints.push({ ...structuredClone(endpoint(s, id)), VpcEndpointId: newId, ...extra });
 };
 
-interface Case {
-  name: string;
-  mutate?: Mutation;
-  params?: Record<string, string>;
-  region?: string;
-  expected: string;
-  /** A pattern, or the exact annotation built from the cluster's ids. */
-  annotation: RegExp | ((ids: ClusterIds) => string);
-  offenders?: (ids: ClusterIds) => string[];
-}
-
-const compliant: Case[] = [
+const compliant: RuleCase[] = [
   {
     name: 'untouched snapshot',
     expected: 'COMPLIANT',
@@ -80,7 +65,7 @@ const compliant: Case[] = [
   },
 ];
 
-const nonCompliant: Case[] = [
+const nonCompliant: RuleCase[] = [
   {
     name: 'deleted ecr.dkr endpoint',
     mutate: (s, ids) => remove(s, iface(ids, 'ecr.dkr')),
@@ -180,7 +165,7 @@ const nonCompliant: Case[] = [
   },
 ];
 
-const notApplicable: Case[] = [
+const notApplicable: RuleCase[] = [
   {
     name: 'requiredServices= (no service)',
     mutate: (s) => (s.ec2.VpcEndpoints = []),
@@ -199,7 +184,7 @@ const notApplicable: Case[] = [
   },
 ];
 
-const insufficientData: Case[] = [
+const insufficientData: RuleCase[] = [
   {
     name: 'ec2.VpcEndpoints absent',
     mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).VpcEndpoints,
@@ -234,41 +219,34 @@ const insufficientData: Case[] = [
   },
 ];
 
-describe('VPC_ENDPOINTS_PRESENT', () => {
-  it.each([...compliant, ...nonCompliant, ...notApplicable, ...insufficientData])(
-    '$name → $expected',
-    ({ mutate, params, region, expected, annotation, offenders }) => {
-      const { snapshot, ids } = privateClustersSnapshot(1, region ? { region } : {});
-      mutate?.(snapshot, ids[0]!);
-      const outcome = runRule(vpcEndpointsPresent, snapshot, params);
-      expect(outcome.compliance).toBe(expected);
-      if (annotation instanceof RegExp) expect(outcome.annotation).toMatch(annotation);
-      else expect(outcome.annotation).toBe(annotation(ids[0]!));
-      if (offenders) expect(outcome.offenders).toEqual(offenders(ids[0]!));
+describeRule(
+  vpcEndpointsPresent,
+  [...compliant, ...nonCompliant, ...notApplicable, ...insufficientData],
+  () => {
+    it('keeps a long list of missing services within 256 characters and says more exist', () => {
+      const { snapshot } = privateClustersSnapshot(1);
+      snapshot.ec2.VpcEndpoints = snapshot.ec2.VpcEndpoints.map((e) => ({
+        ...e,
+        State: 'pendingAcceptance',
+      }));
+      const services = 'ec2,ecr.api,ecr.dkr,s3,sts,logs,kms,ssm,ssmmessages,ec2messages,elasticloadbalancing';
+      const outcome = runRule(vpcEndpointsPresent, snapshot, { requiredServices: services });
+      expect(outcome.compliance).toBe('NON_COMPLIANT');
       expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    },
-  );
-
-  it('keeps a long list of missing services within 256 characters and says more exist', () => {
-    const { snapshot } = privateClustersSnapshot(1);
-    snapshot.ec2.VpcEndpoints = snapshot.ec2.VpcEndpoints.map((e) => ({ ...e, State: 'pendingAcceptance' }));
-    const services = 'ec2,ecr.api,ecr.dkr,s3,sts,logs,kms,ssm,ssmmessages,ec2messages,elasticloadbalancing';
-    const outcome = runRule(vpcEndpointsPresent, snapshot, { requiredServices: services });
-    expect(outcome.compliance).toBe('NON_COMPLIANT');
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    expect(outcome.annotation).toMatch(
-      /^missing: logs, kms, ssm, ssmmessages, ec2messages, elasticloadbalancing; /,
-    );
-    expect(outcome.annotation).toMatch(/\(\+\d+ more\)$/);
-    expect(outcome.offenders).toHaveLength(6 + 5);
-  });
-
-  it('declares the SPEC row: critical, needs VpcEndpoints, reads requiredServices', () => {
-    expect(vpcEndpointsPresent.meta).toMatchObject({
-      id: 'VPC_ENDPOINTS_PRESENT',
-      severity: 'critical',
-      needs: ['VpcEndpoints'],
-      parameters: ['requiredServices'],
+      expect(outcome.annotation).toMatch(
+        /^missing: logs, kms, ssm, ssmmessages, ec2messages, elasticloadbalancing; /,
+      );
+      expect(outcome.annotation).toMatch(/\(\+\d+ more\)$/);
+      expect(outcome.offenders).toHaveLength(6 + 5);
     });
-  });
-});
+
+    it('declares the SPEC row: critical, needs VpcEndpoints, reads requiredServices', () => {
+      expect(vpcEndpointsPresent.meta).toMatchObject({
+        id: 'VPC_ENDPOINTS_PRESENT',
+        severity: 'critical',
+        needs: ['VpcEndpoints'],
+        parameters: ['requiredServices'],
+      });
+    });
+  },
+);

@@ -1,13 +1,8 @@
 import { vpcEndpointsPrivateDns } from '../../rules/vpc-endpoints-private-dns';
-import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
-import { runRule } from '../../testkit/run-rule';
+import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { endpoint, iface, type Json } from '../../testkit/snapshot-edits';
 
-type Json = Record<string, unknown>;
-type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
-
-const endpoint = (s: RawSnapshot, id: string): Json =>
-  s.ec2.VpcEndpoints.find((e) => e.VpcEndpointId === id)!;
-const iface = (ids: ClusterIds, service: string) => ids.interfaceEndpointIds[service]!;
 const S3_INTERFACE = 'vpce-0eeeeeeeeeeeeeeee';
 /** An s3 Interface endpoint built from the ecr.api one, so it carries subnets and groups. */
 const addS3Interface = (s: RawSnapshot, ids: ClusterIds, extra: Json) => {
@@ -19,17 +14,7 @@ const addS3Interface = (s: RawSnapshot, ids: ClusterIds, extra: Json) => {
   });
 };
 
-interface Case {
-  name: string;
-  mutate?: Mutation;
-  params?: Record<string, string>;
-  region?: string;
-  expected: string;
-  annotation: RegExp | ((ids: ClusterIds) => string);
-  offenders?: (ids: ClusterIds) => string[];
-}
-
-const compliant: Case[] = [
+const compliant: RuleCase[] = [
   {
     name: 'untouched snapshot',
     expected: 'COMPLIANT',
@@ -88,7 +73,7 @@ const compliant: Case[] = [
   },
 ];
 
-const nonCompliant: Case[] = [
+const nonCompliant: RuleCase[] = [
   {
     name: 'private DNS off on ecr.dkr',
     mutate: (s, ids) => (endpoint(s, iface(ids, 'ecr.dkr')).PrivateDnsEnabled = false),
@@ -149,7 +134,7 @@ const nonCompliant: Case[] = [
   },
 ];
 
-const notApplicable: Case[] = [
+const notApplicable: RuleCase[] = [
   {
     name: 'requiredServices= (no service)',
     mutate: (s, ids) => (endpoint(s, iface(ids, 'sts')).PrivateDnsEnabled = false),
@@ -159,7 +144,7 @@ const notApplicable: Case[] = [
   },
 ];
 
-const insufficientData: Case[] = [
+const insufficientData: RuleCase[] = [
   {
     name: 'ec2.VpcEndpoints absent',
     mutate: (s) => delete (s.ec2 as Partial<RawSnapshot['ec2']>).VpcEndpoints,
@@ -212,27 +197,17 @@ const insufficientData: Case[] = [
   },
 ];
 
-describe('VPC_ENDPOINTS_PRIVATE_DNS', () => {
-  it.each([...compliant, ...nonCompliant, ...notApplicable, ...insufficientData])(
-    '$name → $expected',
-    ({ mutate, params, region, expected, annotation, offenders }) => {
-      const { snapshot, ids } = privateClustersSnapshot(1, region ? { region } : {});
-      mutate?.(snapshot, ids[0]!);
-      const outcome = runRule(vpcEndpointsPrivateDns, snapshot, params);
-      expect(outcome.compliance).toBe(expected);
-      if (annotation instanceof RegExp) expect(outcome.annotation).toMatch(annotation);
-      else expect(outcome.annotation).toBe(annotation(ids[0]!));
-      if (offenders) expect(outcome.offenders).toEqual(offenders(ids[0]!));
-      expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-    },
-  );
-
-  it('declares the SPEC row: critical, needs VpcEndpoints, reads requiredServices', () => {
-    expect(vpcEndpointsPrivateDns.meta).toMatchObject({
-      id: 'VPC_ENDPOINTS_PRIVATE_DNS',
-      severity: 'critical',
-      needs: ['VpcEndpoints'],
-      parameters: ['requiredServices'],
+describeRule(
+  vpcEndpointsPrivateDns,
+  [...compliant, ...nonCompliant, ...notApplicable, ...insufficientData],
+  () => {
+    it('declares the SPEC row: critical, needs VpcEndpoints, reads requiredServices', () => {
+      expect(vpcEndpointsPrivateDns.meta).toMatchObject({
+        id: 'VPC_ENDPOINTS_PRIVATE_DNS',
+        severity: 'critical',
+        needs: ['VpcEndpoints'],
+        parameters: ['requiredServices'],
+      });
     });
-  });
-});
+  },
+);

@@ -7,53 +7,15 @@ import {
   type ClusterIds,
   type RawSnapshot,
 } from '../../testkit/private-cluster';
+import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
-
-type Json = Record<string, unknown>;
-type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
+import { endpoint, group, nodeGroups, permission, type Json } from '../../testkit/snapshot-edits';
 
 const EXTRA_GROUP = 'sg-0e00000000000e001';
 const CUSTOM_PREFIX_LIST = 'pl-0c0ffee0c0ffee000';
 const UNKNOWN_SUBNET = 'subnet-0fff0000000000fff';
 
-function group(s: RawSnapshot, id: string): Json & { IpPermissions: Json[]; IpPermissionsEgress: Json[] } {
-  const found = s.ec2.SecurityGroups.find((g) => g.GroupId === id);
-  if (!found) throw new Error(`no group ${id}`);
-  return found as Json & { IpPermissions: Json[]; IpPermissionsEgress: Json[] };
-}
-
-function endpoint(s: RawSnapshot, id: string): Json {
-  const found = s.ec2.VpcEndpoints.find((e) => e.VpcEndpointId === id);
-  if (!found) throw new Error(`no endpoint ${id}`);
-  return found;
-}
-
-function permission(fields: {
-  protocol?: string;
-  from?: number;
-  to?: number;
-  cidrs?: string[];
-  ipv6?: string[];
-  groups?: string[];
-  prefixLists?: string[];
-}): Json {
-  return {
-    IpProtocol: fields.protocol ?? 'tcp',
-    ...(fields.from === undefined ? {} : { FromPort: fields.from, ToPort: fields.to ?? fields.from }),
-    IpRanges: (fields.cidrs ?? []).map((CidrIp) => ({ CidrIp })),
-    Ipv6Ranges: (fields.ipv6 ?? []).map((CidrIpv6) => ({ CidrIpv6 })),
-    PrefixListIds: (fields.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId })),
-    UserIdGroupPairs: (fields.groups ?? []).map((GroupId) => ({ GroupId })),
-  };
-}
-
 const https = (fields: Parameters<typeof permission>[0]) => permission({ from: 443, ...fields });
-
-/** Both node groups of the fixture (the cluster SG and the tagged node SG). */
-const nodeGroups = (s: RawSnapshot, ids: ClusterIds) => [
-  group(s, ids.clusterSecurityGroupId),
-  group(s, ids.nodeSecurityGroupId),
-];
 
 const setEndpointIngress = (s: RawSnapshot, ids: ClusterIds, rules: Json[]) => {
   group(s, ids.endpointSecurityGroupId).IpPermissions = rules;
@@ -80,17 +42,7 @@ function isolateEndpoint(s: RawSnapshot, ids: ClusterIds, service: string, state
   else target.State = state;
 }
 
-interface Case {
-  name: string;
-  mutate: Mutation;
-  params?: Record<string, string>;
-  expected: string;
-  annotation: RegExp;
-  /** What the annotation must not claim (e.g. a subnet that is covered). */
-  notAnnotation?: (ids: ClusterIds) => RegExp;
-}
-
-const cases: Case[] = [
+const cases: RuleCase[] = [
   {
     name: 'compliant fixture',
     mutate: () => {},
@@ -354,17 +306,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('VPC_ENDPOINTS_SECURITY_GROUPS', () => {
-  it.each(cases)('$name → $expected', ({ mutate, params, expected, annotation, notAnnotation }) => {
-    const { snapshot, ids } = privateClustersSnapshot(1);
-    mutate(snapshot, ids[0]!);
-    const outcome = runRule(vpcEndpointsSecurityGroups, snapshot, params);
-    expect(outcome.compliance).toBe(expected);
-    expect(outcome.annotation).toMatch(annotation);
-    if (notAnnotation) expect(outcome.annotation).not.toMatch(notAnnotation(ids[0]!));
-    expect(outcome.annotation.length).toBeLessThanOrEqual(256);
-  });
-
+describeRule(vpcEndpointsSecurityGroups, cases, () => {
   it('words a failing endpoint like SPEC §4 and names the endpoint and its group as offenders', () => {
     const snapshot = emptySnapshot();
     const ids = addPrivateCluster(snapshot, { interfaceServices: ['ecr.dkr'] });

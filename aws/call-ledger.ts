@@ -8,7 +8,14 @@ export interface LedgerEntry {
   retryDelayMs: number;
   /** Time spent waiting for the client-side rate limiter before sending. */
   pacedMs: number;
+  /**
+   * Time from sending to the answer, retries included: unlike retryDelayMs it also holds
+   * the SDK's adaptive rate limiter's waits after a throttle.
+   */
+  elapsedMs: number;
 }
+
+export type CallCost = Omit<LedgerEntry, 'calls'>;
 
 /**
  * Counts every AWS call of a collection by `service:Operation` (the IAM action's spelling),
@@ -17,12 +24,19 @@ export interface LedgerEntry {
 export class CallLedger {
   private readonly entries = new Map<string, LedgerEntry>();
 
-  record(action: string, attempts: number, retryDelayMs: number, pacedMs: number): void {
-    const entry = this.entries.get(action) ?? { calls: 0, attempts: 0, retryDelayMs: 0, pacedMs: 0 };
+  record(action: string, cost: CallCost): void {
+    const entry = this.entries.get(action) ?? {
+      calls: 0,
+      attempts: 0,
+      retryDelayMs: 0,
+      pacedMs: 0,
+      elapsedMs: 0,
+    };
     entry.calls += 1;
-    entry.attempts += attempts;
-    entry.retryDelayMs += retryDelayMs;
-    entry.pacedMs += pacedMs;
+    entry.attempts += cost.attempts;
+    entry.retryDelayMs += cost.retryDelayMs;
+    entry.pacedMs += cost.pacedMs;
+    entry.elapsedMs += cost.elapsedMs;
     this.entries.set(action, entry);
   }
 

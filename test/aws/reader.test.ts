@@ -47,7 +47,13 @@ describe('AwsReader', () => {
     await reader.send('ec2', new DescribeSubnetsCommand({}));
     await reader.send('ec2', new DescribeSubnetsCommand({}));
     expect(reader.ledger.toJSON()).toEqual({
-      'ec2:DescribeSubnets': { calls: 2, attempts: 6, retryDelayMs: 1400, pacedMs: 0 },
+      'ec2:DescribeSubnets': {
+        calls: 2,
+        attempts: 6,
+        retryDelayMs: 1400,
+        pacedMs: 0,
+        elapsedMs: expect.any(Number),
+      },
     });
   });
 

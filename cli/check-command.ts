@@ -2,6 +2,7 @@ import { UsageError } from '../engine/errors';
 import { evaluateSnapshot } from '../engine/evaluate';
 import { buildReport, type Report } from '../engine/report';
 import { parseSnapshotText } from '../snapshot/load';
+import type { Snapshot } from '../snapshot/schema';
 import { SnapshotView } from '../snapshot/view';
 import { loadConfigFile } from './config-file';
 import { EXIT } from './errors-exit';
@@ -11,13 +12,17 @@ import { formatTable } from './format/table';
 import { colors } from './format/text';
 import { colorEnabled, type CliIo } from './io';
 import { readUserFile } from './read-file';
-import { resolveCheckSettings } from './settings';
+import { resolveCheckSettings, type CheckSettings } from './settings';
 
 export const CHECK_FORMATS = ['table', 'json', 'markdown'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 export interface CheckOptions {
   snapshot?: string;
+  /** Live: `--region` as given (comma-separated Regions, or `all`). */
+  region?: string;
+  /** Live: a named AWS profile. */
+  profile?: string;
   format: CheckFormat;
   /** `--rules` values as given (each may be comma-separated); undefined = not given. */
   rules?: string[];
@@ -45,23 +50,43 @@ export function formatReport(
 }
 
 /**
- * `check --snapshot FILE`: settings are validated before the snapshot is read (a typo in
- * a parameter should not wait on a large file), then every selected rule runs on every
- * cluster. Returns SPEC §6's exit code; usage problems throw UsageError.
+ * The rules and parameters a check runs with (config file merged with the command line).
+ * Resolved before any snapshot is read or AWS called: a typo in a parameter should not
+ * wait on a large file or a Region's worth of API calls.
+ */
+export function checkSettings(options: Pick<CheckOptions, 'rules' | 'param' | 'config'>): CheckSettings {
+  const cli = { rules: options.rules, params: options.param };
+  return options.config === undefined
+    ? resolveCheckSettings(cli)
+    : resolveCheckSettings(cli, loadConfigFile(options.config), `config file ${options.config}`);
+}
+
+/** The one evaluation path of `check`, whether the snapshot came from a file or from AWS. */
+export function checkSnapshot(snapshot: Snapshot, settings: CheckSettings, now?: Date): Report {
+  const view = new SnapshotView(snapshot);
+  return buildReport(view, evaluateSnapshot(view, settings.rules, settings.params), now);
+}
+
+/** SPEC §6's exit code for evaluated reports: 1 when any holds a NON_COMPLIANT finding. */
+export function exitCodeOf(reports: readonly Report[]): number {
+  return reports.some((report) => report.summary.NON_COMPLIANT > 0) ? EXIT.nonCompliant : EXIT.ok;
+}
+
+/**
+ * `check --snapshot FILE`: every selected rule on every cluster of the file. Returns SPEC
+ * §6's exit code; usage problems throw UsageError. `check --region` is runLiveCheck.
  */
 export function runCheck(options: CheckOptions, io: CliIo): number {
   if (options.snapshot === undefined) {
-    throw new UsageError('give --snapshot FILE (live checks with --region come in a later version)');
+    throw new UsageError('give --snapshot FILE, or --region REGION to check an account live');
   }
-  const cli = { rules: options.rules, params: options.param };
-  const { rules, params } =
-    options.config === undefined
-      ? resolveCheckSettings(cli)
-      : resolveCheckSettings(cli, loadConfigFile(options.config), `config file ${options.config}`);
+  if (options.profile !== undefined) {
+    throw new UsageError('--profile applies to live checks (--region), not to --snapshot');
+  }
+  const settings = checkSettings(options);
   const text = readUserFile(options.snapshot, 'snapshot');
   const source = options.snapshot === '-' ? 'standard input' : options.snapshot;
-  const view = new SnapshotView(parseSnapshotText(text, source));
-  const report = buildReport(view, evaluateSnapshot(view, rules, params));
+  const report = checkSnapshot(parseSnapshotText(text, source), settings);
   io.out(formatReport(report, options.format, io, { all: options.all }));
-  return report.summary.NON_COMPLIANT > 0 ? EXIT.nonCompliant : EXIT.ok;
+  return exitCodeOf([report]);
 }

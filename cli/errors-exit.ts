@@ -58,20 +58,8 @@ function reportCommanderError(error: CommanderError): ErrorReport {
   if (error.code === 'commander.help') {
     return error.exitCode === 0
       ? { exitCode: EXIT.ok, stderr: '' }
-      : { exitCode: EXIT.usage, stderr: `${PROGRAM}: give a command: check or rules\n` };
+      : { exitCode: EXIT.usage, stderr: `${PROGRAM}: give a command: check, snapshot or rules\n` };
   }
-  let message = oneLine(error.message.replace(/^error:\s*/, ''));
-  const hint = laterVersionHint(message);
-  // Commander's "(Did you mean --version?)" for --region would send the user the wrong way.
-  if (hint) message = message.replace(/\s*\(Did you mean [^)]*\)/, '') + hint;
+  const message = oneLine(error.message.replace(/^error:\s*/, ''));
   return { exitCode: EXIT.usage, stderr: `${PROGRAM}: ${message}\n` };
-}
-
-/** SPEC §6 lists live checks and capture; until they exist, say so rather than only "unknown". */
-function laterVersionHint(message: string): string {
-  if (/'--(region|profile)'/.test(message)) {
-    return ' (live checks with --region come in a later version; give --snapshot FILE)';
-  }
-  if (/unknown command 'snapshot'/.test(message)) return ' (capturing snapshots comes in a later version)';
-  return '';
 }

@@ -4,7 +4,34 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHECK_FORMATS, runCheck, type CheckOptions } from './check-command';
 import { EXIT, PROGRAM, reportError } from './errors-exit';
 import { processIo, type CliIo } from './io';
+import { runLiveCheck } from './live-check';
+import { sdkDefaultRegion, type LiveDeps } from './live';
 import { RULES_FORMATS, runRules, type RulesFormat } from './rules-command';
+import { runSnapshot, type SnapshotOptions } from './snapshot-command';
+
+/**
+ * The live commands' production wiring: the AWS SDK, the collector and the standard
+ * credential chain. Loaded on first use, so `check --snapshot` and `rules` never pay for
+ * loading the SDK.
+ */
+export async function loadAwsDeps(): Promise<LiveDeps> {
+  // The SDK warns on every run under Node 20 about its own future releases; the CLI pins its
+  // SDK version, so the warning is noise to its users (an explicit setting still wins).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const [clients, collect, { EC2Client }] = await Promise.all([
+    import('../aws/clients'),
+    import('../aws/collect'),
+    import('@aws-sdk/client-ec2'),
+  ]);
+  return {
+    createClients: clients.createClients,
+    destroyClients: clients.destroyClients,
+    collectSnapshot: collect.collectSnapshot,
+    listEnabledRegions: collect.listEnabledRegions,
+    defaultRegion: (profile) => sdkDefaultRegion(new EC2Client(profile === undefined ? {} : { profile })),
+    clock: () => performance.now(),
+  };
+}
 
 /** The package version, found from both cli/ (ts-jest) and dist/cli/ (the binary). */
 function packageVersion(): string {
@@ -37,13 +64,17 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function buildProgram(
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  liveDeps: () => Promise<LiveDeps>,
+): Command {
   const program = new Command(PROGRAM)
     .description(
       'Checks that private Amazon EKS clusters stay private and working (VPC network configuration).',
     )
     .version(packageVersion(), '--version', 'print the version')
-    .option('--debug', 'print stack traces with errors')
+    .option('--debug', 'print stack traces with errors, and the AWS calls of live commands')
     // Set before the commands are added, so they inherit it: usage errors throw instead of exiting,
     // and commander prints nothing of its own on error (reportError prints one line).
     .exitOverride()
@@ -54,10 +85,14 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     })
     .showHelpAfterError(false);
 
+  const debug = () => program.opts<{ debug?: boolean }>().debug === true;
+
   program
     .command('check')
-    .description('check a snapshot file against the rule catalog')
+    .description('check a snapshot file, or an account live, against the rule catalog')
     .option('--snapshot <file>', "snapshot JSON file to check ('-' reads standard input)")
+    .option('--region <regions>', "live: comma-separated Regions, or 'all' (every enabled Region)")
+    .option('--profile <name>', 'live: AWS profile (default: the standard credential chain)')
     .addOption(
       new Option('--format <format>', `output format: ${CHECK_FORMATS.join(', ')}`)
         .argParser(choice(CHECK_FORMATS))
@@ -71,11 +106,44 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       'after',
       [
         '',
+        'Several Regions: table and markdown print one section per Region, json an',
+        'array of reports; progress goes to stderr.',
+        '',
         'Exit codes: 0 no NON_COMPLIANT finding, 1 at least one, 2 bad usage, parameter,',
-        'config file or snapshot. List rules and parameters with: private-eks-guard rules',
+        'config file or snapshot, or an AWS error in any Region.',
+        'List rules and parameters with: private-eks-guard rules',
       ].join('\n'),
     )
-    .action((options: CheckOptions) => setExitCode(runCheck(options, io)));
+    .action(async (options: CheckOptions) =>
+      setExitCode(
+        options.region === undefined
+          ? runCheck(options, io)
+          : await runLiveCheck(options, io, liveDeps, debug()),
+      ),
+    );
+
+  program
+    .command('snapshot')
+    .description('capture a snapshot of an account and Region (the file check --snapshot reads)')
+    .requiredOption('--region <region>', 'the Region to capture')
+    .requiredOption('--out <file>', "file to write ('-' writes standard output)")
+    .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
+    .option(
+      '--vpc-id <ids>',
+      'capture only these VPCs and their clusters (comma-separated; repeatable)',
+      collect,
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The file is written whole or not at all. A one-line summary goes to stderr.',
+        'Exit codes: 0 written, 2 bad usage or an AWS error (e.g. a missing permission).',
+      ].join('\n'),
+    )
+    .action(async (options: SnapshotOptions) =>
+      setExitCode(await runSnapshot(options, io, liveDeps, debug())),
+    );
 
   program
     .command('rules')
@@ -90,10 +158,17 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   return program;
 }
 
-/** Runs the CLI and returns SPEC §6's exit code; never throws. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI and returns SPEC §6's exit code; never throws. `liveDeps` supplies AWS to
+ * the live commands (tests pass mocked clients or a fake collector).
+ */
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  liveDeps: () => Promise<LiveDeps> = loadAwsDeps,
+): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, (code) => (exitCode = code));
+  const program = buildProgram(io, (code) => (exitCode = code), liveDeps);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -44,13 +44,10 @@ describe('run: help and version exit 0', () => {
 describe('run: usage errors exit 2 with one line', () => {
   it.each([
     { argv: ['bogus'], message: "private-eks-guard: unknown command 'bogus'" },
+    { argv: ['snapshot', '--out', 'x'], message: /required option '--region <region>' not specified/ },
     {
-      argv: ['snapshot', '--out', 'x'],
-      message: /unknown command 'snapshot' \(capturing snapshots comes in a later version\)/,
-    },
-    {
-      argv: ['check', '--region', 'eu-west-1'],
-      message: /unknown option '--region' \(live checks with --region come/,
+      argv: ['check', '--region', 'eu-west-1', '--snapshot', 'x'],
+      message: /give either --snapshot FILE or --region REGION, not both/,
     },
     {
       argv: ['check', '--snapshot', 'x', '--format', 'xml'],
@@ -72,7 +69,7 @@ describe('run: usage errors exit 2 with one line', () => {
     expect(result.code).toBe(2);
     expect(result.out).toBe('');
     expect(result.err).toMatch(
-      /Usage: private-eks-guard[\s\S]*\nprivate-eks-guard: give a command: check or rules\n$/,
+      /Usage: private-eks-guard[\s\S]*\nprivate-eks-guard: give a command: check, snapshot or rules\n$/,
     );
   });
 });

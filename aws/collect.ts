@@ -194,102 +194,108 @@ async function vpcAttributes(reader: AwsReader, vpcIds: readonly string[]): Prom
   return Object.fromEntries(entries);
 }
 
-interface ClusterDetails {
-  cluster: Cluster;
+interface Workloads {
   nodegroups: Nodegroup[];
   fargateProfiles: FargateProfile[];
 }
 
-/** DescribeCluster; undefined when the cluster is gone (deleted since it was named). */
-async function describeCluster(reader: AwsReader, name: string): Promise<Cluster | undefined> {
+/** A read of something deleted since it was named (a cluster, node group or profile) yields `gone`. */
+async function unlessGone<T, G>(read: Promise<T>, gone: G): Promise<T | G> {
   try {
-    return (await reader.send<DescribeClusterCommandOutput>('eks', new DescribeClusterCommand({ name })))
-      .cluster;
+    return await read;
   } catch (error) {
-    if (error instanceof AwsReadError && error.code === 'ResourceNotFoundException') return undefined;
+    if (error instanceof AwsReadError && error.code === 'ResourceNotFoundException') return gone;
     throw error;
   }
 }
 
-/** A cluster's managed node groups and Fargate profiles: their subnets are node subnets (SPEC §3). */
-async function clusterDetails(reader: AwsReader, cluster: Cluster): Promise<ClusterDetails> {
-  const clusterName = cluster.name!;
-  const [nodegroups, fargateProfiles] = await Promise.all([
+function describeCluster(reader: AwsReader, name: string): Promise<Cluster | undefined> {
+  return unlessGone(
     reader
-      .pages<ListNodegroupsCommandOutput>(
-        'eks',
-        (nextToken) => new ListNodegroupsCommand({ clusterName, maxResults: PAGE.eks, nextToken }),
-        eksToken,
-      )
-      .then((pages) =>
-        Promise.all(
-          pages
-            .flatMap((p) => p.nodegroups ?? [])
-            .map((nodegroupName) =>
-              reader.send<DescribeNodegroupCommandOutput>(
-                'eks',
-                new DescribeNodegroupCommand({ clusterName, nodegroupName }),
-              ),
+      .send<DescribeClusterCommandOutput>('eks', new DescribeClusterCommand({ name }))
+      .then((o) => o.cluster),
+    undefined,
+  );
+}
+
+/**
+ * A cluster's managed node groups and Fargate profiles: their subnets are node subnets
+ * (SPEC §3). They need only the cluster's name, so they are read alongside DescribeCluster.
+ */
+async function workloadsOf(reader: AwsReader, clusterName: string): Promise<Workloads> {
+  const nodegroups = unlessGone(
+    reader.pages<ListNodegroupsCommandOutput>(
+      'eks',
+      (nextToken) => new ListNodegroupsCommand({ clusterName, maxResults: PAGE.eks, nextToken }),
+      eksToken,
+    ),
+    [],
+  ).then((pages) =>
+    Promise.all(
+      pages
+        .flatMap((p) => p.nodegroups ?? [])
+        .map((nodegroupName) =>
+          unlessGone(
+            reader.send<DescribeNodegroupCommandOutput>(
+              'eks',
+              new DescribeNodegroupCommand({ clusterName, nodegroupName }),
             ),
+            {},
+          ),
         ),
-      ),
-    reader
-      .pages<ListFargateProfilesCommandOutput>(
-        'eks',
-        (nextToken) => new ListFargateProfilesCommand({ clusterName, maxResults: PAGE.eks, nextToken }),
-        eksToken,
-      )
-      .then((pages) =>
-        Promise.all(
-          pages
-            .flatMap((p) => p.fargateProfileNames ?? [])
-            .map((fargateProfileName) =>
-              reader.send<DescribeFargateProfileCommandOutput>(
-                'eks',
-                new DescribeFargateProfileCommand({ clusterName, fargateProfileName }),
-              ),
+    ),
+  );
+  const fargateProfiles = unlessGone(
+    reader.pages<ListFargateProfilesCommandOutput>(
+      'eks',
+      (nextToken) => new ListFargateProfilesCommand({ clusterName, maxResults: PAGE.eks, nextToken }),
+      eksToken,
+    ),
+    [],
+  ).then((pages) =>
+    Promise.all(
+      pages
+        .flatMap((p) => p.fargateProfileNames ?? [])
+        .map((fargateProfileName) =>
+          unlessGone(
+            reader.send<DescribeFargateProfileCommandOutput>(
+              'eks',
+              new DescribeFargateProfileCommand({ clusterName, fargateProfileName }),
             ),
+            {},
+          ),
         ),
-      ),
-  ]);
+    ),
+  );
   return {
-    cluster,
-    nodegroups: nodegroups.flatMap((o) => (o.nodegroup ? [o.nodegroup] : [])),
-    fargateProfiles: fargateProfiles.flatMap((o) => (o.fargateProfile ? [o.fargateProfile] : [])),
+    nodegroups: (await nodegroups).flatMap((o) => ('nodegroup' in o && o.nodegroup ? [o.nodegroup] : [])),
+    fargateProfiles: (await fargateProfiles).flatMap((o) =>
+      'fargateProfile' in o && o.fargateProfile ? [o.fargateProfile] : [],
+    ),
   };
 }
 
-/** Every cluster of the Region (ListClusters + DescribeCluster each). */
-async function allClusters(reader: AwsReader): Promise<Cluster[]> {
+/** Every cluster name of the Region (ListClusters). */
+async function allClusterNames(reader: AwsReader): Promise<string[]> {
   const pages = await reader.pages<ListClustersCommandOutput>(
     'eks',
     (nextToken) => new ListClustersCommand({ maxResults: PAGE.eks, nextToken }),
     eksToken,
   );
-  const names = pages.flatMap((p) => p.clusters ?? []);
-  const clusters = await Promise.all(names.map((name) => describeCluster(reader, name)));
-  return clusters.filter((c): c is Cluster => c !== undefined);
+  return pages.flatMap((p) => p.clusters ?? []);
 }
 
 /**
  * The clusters of some VPCs without describing every cluster of the Region: EKS tags each
  * cluster security group `aws:eks:cluster-name`, and the VPC's groups are collected anyway.
  */
-async function clustersOfVpcs(
-  reader: AwsReader,
-  vpcIds: readonly string[],
-  groups: Promise<SecurityGroup[]>,
-): Promise<Cluster[]> {
+async function clusterNamesOfVpcs(groups: Promise<SecurityGroup[]>): Promise<string[]> {
   const names = new Set<string>();
   for (const group of await groups) {
     const tag = group.Tags?.find((t) => t.Key === CLUSTER_NAME_TAG);
     if (tag?.Value) names.add(tag.Value);
   }
-  const inScope = new Set(vpcIds);
-  const clusters = await Promise.all([...names].sort().map((name) => describeCluster(reader, name)));
-  return clusters.filter(
-    (c): c is Cluster => c !== undefined && inScope.has(c.resourcesVpcConfig?.vpcId ?? ''),
-  );
+  return [...names];
 }
 
 /**
@@ -336,10 +342,16 @@ export async function collectSnapshot(reader: AwsReader, scope: CollectScope = {
     ? vpcs.then((v) => describeDhcpOptions(reader, v))
     : describeDhcpOptions(reader, undefined);
   const lists = prefixLists(reader, securityGroups);
-  const clusters = (vpcIds ? clustersOfVpcs(reader, vpcIds, securityGroups) : allClusters(reader)).then(
-    (found) => found.sort((a, b) => (a.name! < b.name! ? -1 : 1)),
+  const names = (vpcIds ? clusterNamesOfVpcs(securityGroups) : allClusterNames(reader)).then((found) =>
+    [...new Set(found)].sort(),
   );
-  const details = clusters.then((found) => Promise.all(found.map((c) => clusterDetails(reader, c))));
+  const workloads = names.then((found) =>
+    Promise.all(found.map(async (name) => [name, await workloadsOf(reader, name)] as const)),
+  );
+  const inScope = (cluster: Cluster) => !vpcIds || vpcIds.includes(cluster.resourcesVpcConfig?.vpcId ?? '');
+  const clusters = names
+    .then((found) => Promise.all(found.map((name) => describeCluster(reader, name))))
+    .then((found) => found.filter((c): c is Cluster => c !== undefined && inScope(c)));
   // DNS attributes are read only for VPCs that hold clusters: two calls per VPC, no batch API.
   const attributes = clusters.then((found) =>
     vpcAttributes(
@@ -359,23 +371,24 @@ export async function collectSnapshot(reader: AwsReader, scope: CollectScope = {
     endpoints,
     dhcpOptions,
     lists,
-    details,
+    workloads,
     attributes,
   ]);
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
 
-  const clusterDetailsList = await details;
+  const found = await clusters;
+  const workloadsByName = new Map(await workloads);
   const snapshot = {
     schemaVersion: 1 as const,
     accountId: (await identity).Account!,
     region: reader.region,
     capturedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     eks: {
-      clusters: clusterDetailsList.map((d) => d.cluster),
-      nodegroups: Object.fromEntries(clusterDetailsList.map((d) => [d.cluster.name!, d.nodegroups])),
+      clusters: found,
+      nodegroups: Object.fromEntries(found.map((c) => [c.name!, workloadsByName.get(c.name!)!.nodegroups])),
       fargateProfiles: Object.fromEntries(
-        clusterDetailsList.map((d) => [d.cluster.name!, d.fargateProfiles]),
+        found.map((c) => [c.name!, workloadsByName.get(c.name!)!.fargateProfiles]),
       ),
     },
     ec2: {

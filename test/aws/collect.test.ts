@@ -232,10 +232,14 @@ describe('collectSnapshot, whole Region', () => {
     );
   });
 
-  it('skips a cluster deleted between ListClusters and DescribeCluster', async () => {
+  it('skips a cluster deleted between ListClusters and the reads that name it', async () => {
     const { snapshot: account } = privateClustersSnapshot(2);
     serve(account);
     eks.on(ListClustersCommand).resolves({ clusters: ['prod-0', 'prod-1', 'gone'] });
+    const notFound = () =>
+      Object.assign(new Error('No cluster found for name: gone.'), { name: 'ResourceNotFoundException' });
+    eks.on(ListNodegroupsCommand, { clusterName: 'gone' }).rejects(notFound());
+    eks.on(ListFargateProfilesCommand, { clusterName: 'gone' }).rejects(notFound());
     const collected = (await collectSnapshot(reader())) as unknown as RawSnapshot;
     expect(collected.eks.clusters.map((c) => c.name)).toEqual(['prod-0', 'prod-1']);
   });

@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  reporters: ['default', '<rootDir>/test/plain-summary-reporter.js'],
   transform: {
     // tsconfig's isolatedModules makes ts-jest transpile only; type checking is `npm run lint`'s job.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],

@@ -219,60 +219,50 @@ function describeCluster(reader: AwsReader, name: string): Promise<Cluster | und
 }
 
 /**
+ * An EKS list (all pages) and a Describe of each name it lists; what was deleted between
+ * the two reads (or the cluster itself) is left out.
+ */
+async function listThenDescribe<Page extends { nextToken?: string }, Output, Item>(
+  reader: AwsReader,
+  list: (nextToken: string | undefined) => { input: object },
+  namesOf: (page: Page) => string[] | undefined,
+  describe: (name: string) => { input: object },
+  itemOf: (output: Output) => Item | undefined,
+): Promise<Item[]> {
+  const pages = await unlessGone(reader.pages<Page>('eks', list, eksToken), []);
+  const outputs = await Promise.all(
+    pages
+      .flatMap((p) => namesOf(p) ?? [])
+      .map((name) => unlessGone(reader.send<Output>('eks', describe(name)), undefined)),
+  );
+  return outputs.flatMap((output) => {
+    const item = output === undefined ? undefined : itemOf(output);
+    return item === undefined ? [] : [item];
+  });
+}
+
+/**
  * A cluster's managed node groups and Fargate profiles: their subnets are node subnets
  * (SPEC §3). They need only the cluster's name, so they are read alongside DescribeCluster.
  */
 async function workloadsOf(reader: AwsReader, clusterName: string): Promise<Workloads> {
-  const nodegroups = unlessGone(
-    reader.pages<ListNodegroupsCommandOutput>(
-      'eks',
+  const [nodegroups, fargateProfiles] = await Promise.all([
+    listThenDescribe(
+      reader,
       (nextToken) => new ListNodegroupsCommand({ clusterName, maxResults: PAGE.eks, nextToken }),
-      eksToken,
+      (page: ListNodegroupsCommandOutput) => page.nodegroups,
+      (nodegroupName) => new DescribeNodegroupCommand({ clusterName, nodegroupName }),
+      (output: DescribeNodegroupCommandOutput) => output.nodegroup,
     ),
-    [],
-  ).then((pages) =>
-    Promise.all(
-      pages
-        .flatMap((p) => p.nodegroups ?? [])
-        .map((nodegroupName) =>
-          unlessGone(
-            reader.send<DescribeNodegroupCommandOutput>(
-              'eks',
-              new DescribeNodegroupCommand({ clusterName, nodegroupName }),
-            ),
-            {},
-          ),
-        ),
-    ),
-  );
-  const fargateProfiles = unlessGone(
-    reader.pages<ListFargateProfilesCommandOutput>(
-      'eks',
+    listThenDescribe(
+      reader,
       (nextToken) => new ListFargateProfilesCommand({ clusterName, maxResults: PAGE.eks, nextToken }),
-      eksToken,
+      (page: ListFargateProfilesCommandOutput) => page.fargateProfileNames,
+      (fargateProfileName) => new DescribeFargateProfileCommand({ clusterName, fargateProfileName }),
+      (output: DescribeFargateProfileCommandOutput) => output.fargateProfile,
     ),
-    [],
-  ).then((pages) =>
-    Promise.all(
-      pages
-        .flatMap((p) => p.fargateProfileNames ?? [])
-        .map((fargateProfileName) =>
-          unlessGone(
-            reader.send<DescribeFargateProfileCommandOutput>(
-              'eks',
-              new DescribeFargateProfileCommand({ clusterName, fargateProfileName }),
-            ),
-            {},
-          ),
-        ),
-    ),
-  );
-  return {
-    nodegroups: (await nodegroups).flatMap((o) => ('nodegroup' in o && o.nodegroup ? [o.nodegroup] : [])),
-    fargateProfiles: (await fargateProfiles).flatMap((o) =>
-      'fargateProfile' in o && o.fargateProfile ? [o.fargateProfile] : [],
-    ),
-  };
+  ]);
+  return { nodegroups, fargateProfiles };
 }
 
 /** Every cluster name of the Region (ListClusters). */

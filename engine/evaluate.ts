@@ -32,16 +32,23 @@ export function evaluateRule(rule: Rule, ctx: ClusterContext, params: Params): O
   }
 }
 
+const configRuleNames = new Map<string, string>();
+
+// Built field by field, not by spreading the outcome: 10,000 clusters make 160,000 of these.
 function finding(rule: Rule, ctx: ClusterContext, result: Outcome): Finding {
+  let name = configRuleNames.get(rule.meta.id);
+  if (name === undefined) configRuleNames.set(rule.meta.id, (name = configRuleName(rule.meta.id)));
   return {
     ruleId: rule.meta.id,
-    configRuleName: configRuleName(rule.meta.id),
+    configRuleName: name,
     severity: rule.meta.severity,
     resourceType: 'AWS::EKS::Cluster',
     resourceId: ctx.name,
     clusterArn: ctx.arn,
     vpcId: ctx.vpcId,
-    ...result,
+    compliance: result.compliance,
+    annotation: result.annotation,
+    offenders: result.offenders,
   };
 }
 

@@ -85,6 +85,18 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata
   throw new Error('expected a rejection');
 }
 
+// The SDK loads parts of itself lazily on a client's first call; under fake timers that
+// first call can stall, so load them with real timers whichever test runs first.
+beforeAll(async () => {
+  const c = clients();
+  installFakeAws(c, account(1), { buckets: UNLIMITED });
+  await Promise.all([
+    c.ec2.send(new DescribeVpcsCommand({})),
+    c.eks.send(new ListClustersCommand({})),
+    c.sts.send(new GetCallerIdentityCommand({})),
+  ]);
+});
+
 describe('fake AWS: reads', () => {
   it('pages at the requested size with opaque tokens and returns every item exactly once', async () => {
     const data = account();
@@ -364,6 +376,32 @@ describe('fake AWS: a whole collection', () => {
     // EKS's bucket is the floor: 51 calls, 10 at once then 10/s = 4.1 s, plus a few latencies.
     expect(end - start).toBeGreaterThanOrEqual(4100);
     expect(end - start).toBeLessThan(4100 * 1.2);
+  });
+
+  it('completes a collection through throttling: the SDK retries what the server refuses, nothing is lost', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    const data = account(6);
+    const c = clients();
+    // A server far stricter than AWS, and a reader that does not pace: throttling is certain.
+    const server = installFakeAws(c, data, {
+      latencyMs: { min: 5, max: 5 },
+      buckets: {
+        ec2: { capacity: 3, refillPerSecond: 20 },
+        eks: { capacity: 2, refillPerSecond: 10 },
+        sts: undefined,
+      },
+    });
+    const reader = new AwsReader(c, REGION, { limits: NO_PACING });
+    const snapshot = await settle(collectSnapshot(reader), 300_000);
+
+    expect(server.totals().throttled).toBeGreaterThan(0);
+    expect(server.totals()).toMatchObject({ requests: reader.ledger.totalAttempts, failed: 0 });
+    expect(reader.ledger.totalAttempts).toBeGreaterThan(reader.ledger.totalCalls);
+    expect(reader.ledger.totalCalls).toBe(minimumCalls(data).total);
+    const eks = parseSnapshot(snapshot).eks;
+    expect(eks.clusters.map((cl) => cl.name).sort()).toEqual(
+      data.eks.clusters.map((cl) => String(cl.name)).sort(),
+    );
   });
 
   it('counts the minimum of a VPC-scoped collection', async () => {

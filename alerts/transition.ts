@@ -1,0 +1,43 @@
+import type { Severity } from '../engine/findings';
+import { configRuleName } from '../engine/rule';
+import { ruleById } from '../rules';
+
+export type TransitionKind = 'NEW_VIOLATION' | 'RESOLVED';
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+/** Who made the API call that caused the transition (from the CloudTrail event, SPEC §8). */
+export interface Actor {
+  userIdentityArn: string;
+  sourceIPAddress: string;
+  eventName: string;
+  eventTime: string;
+  eventID: string;
+}
+
+/** One change of a cluster × rule between violated and not violated; the input of every alert. */
+export interface Transition {
+  kind: TransitionKind;
+  accountId: string;
+  region: string;
+  partition: Partition;
+  clusterName: string;
+  clusterArn: string;
+  ruleId: string;
+  configRuleName: string;
+  severity: Severity;
+  title: string;
+  annotation: string;
+  remediation: string;
+  /** Absent when the scheduled sweep found the change (no API call to attribute it to). */
+  actor?: Actor;
+}
+
+export type RuleFacts = Pick<Transition, 'ruleId' | 'configRuleName' | 'severity' | 'title' | 'remediation'>;
+
+/** The rule-derived fields of a Transition, from the catalog, so handlers cannot mistype them. */
+export function ruleFacts(ruleId: string): RuleFacts {
+  const rule = ruleById(ruleId);
+  if (!rule) throw new Error(`unknown rule id ${JSON.stringify(ruleId)}`);
+  const { id, severity, title, remediation } = rule.meta;
+  return { ruleId: id, configRuleName: configRuleName(id), severity, title, remediation };
+}

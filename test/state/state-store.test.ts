@@ -1,0 +1,332 @@
+import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
+import {
+  InvalidObservationError,
+  StateStore,
+  type Observation,
+  type RecordResult,
+} from '../../state/state-store';
+import type { StoredCompliance } from '../../state/transitions';
+import { startDynalite, type LocalDynamo } from './dynalite';
+
+let local: LocalDynamo;
+let store: StateStore;
+let keyCounter = 0;
+/** Conditional writes the engine refused: evidence that concurrent tests really raced. */
+let conflicts = 0;
+
+beforeAll(async () => {
+  local = await startDynalite();
+  local.client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') conflicts += 1;
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'countConflicts' },
+  );
+  store = new StateStore(local.client, local.tableName, { now: () => new Date('2030-01-01T00:00:00Z') });
+});
+
+afterAll(async () => {
+  await local.close();
+});
+
+/** A fresh cluster per test keeps tests independent while sharing one engine. */
+function freshCluster(): string {
+  keyCounter += 1;
+  return `cluster-${keyCounter}`;
+}
+
+const T0 = Date.parse('2025-06-01T10:00:00Z');
+function at(minute: number): string {
+  return new Date(T0 + minute * 60_000).toISOString();
+}
+
+function observation(clusterName: string, overrides: Partial<Observation> = {}): Observation {
+  return {
+    clusterName,
+    ruleId: 'VPC_ENDPOINTS_PRESENT',
+    compliance: 'NON_COMPLIANT',
+    annotation: 'missing: sts',
+    eventId: 'evt-1',
+    observedAt: at(0),
+    ...overrides,
+  };
+}
+
+describe('StateStore.record transitions', () => {
+  type Row = [StoredCompliance | 'nothing', StoredCompliance, RecordResult['transition'], string];
+  const rows: Row[] = [
+    ['nothing', 'NON_COMPLIANT', 'NEW_VIOLATION', 'alert'],
+    ['nothing', 'COMPLIANT', 'NONE', 'FIRST_SIGHTING'],
+    ['nothing', 'NOT_APPLICABLE', 'NONE', 'FIRST_SIGHTING'],
+    ['NON_COMPLIANT', 'COMPLIANT', 'RESOLVED', 'alert'],
+    ['NON_COMPLIANT', 'NOT_APPLICABLE', 'RESOLVED', 'alert'],
+    ['COMPLIANT', 'NON_COMPLIANT', 'NEW_VIOLATION', 'alert'],
+    ['NOT_APPLICABLE', 'NON_COMPLIANT', 'NEW_VIOLATION', 'alert'],
+    ['COMPLIANT', 'NOT_APPLICABLE', 'NONE', 'SILENT_CHANGE'],
+    ['NOT_APPLICABLE', 'COMPLIANT', 'NONE', 'SILENT_CHANGE'],
+    ['COMPLIANT', 'COMPLIANT', 'NONE', 'UNCHANGED'],
+    ['NON_COMPLIANT', 'NON_COMPLIANT', 'NONE', 'UNCHANGED'],
+  ];
+
+  it.each(rows)('%s → %s gives %s (%s)', async (previous, next, transition, reason) => {
+    const cluster = freshCluster();
+    if (previous !== 'nothing') {
+      await store.record(observation(cluster, { compliance: previous, annotation: 'before', eventId: 'e0' }));
+    }
+    const result = await store.record(
+      observation(cluster, { compliance: next, annotation: 'after', eventId: 'e1', observedAt: at(5) }),
+    );
+
+    expect(result.transition).toBe(transition);
+    if (result.transition === 'NONE') expect(result.reason).toBe(reason);
+    else expect(result.previous?.compliance).toBe(previous === 'nothing' ? undefined : previous);
+    const stored = await store.get(cluster, 'VPC_ENDPOINTS_PRESENT');
+    expect(stored).toMatchObject({
+      compliance: next,
+      annotation: 'after',
+      lastEventId: 'e1',
+      observedAt: at(5),
+    });
+    expect(stored?.since).toBe(previous === next ? at(0) : at(5));
+    expect(result.current).toEqual(stored);
+  });
+
+  it('stores a new annotation while staying NON_COMPLIANT without alerting or moving `since`', async () => {
+    const cluster = freshCluster();
+    await store.record(observation(cluster, { annotation: 'missing: sts' }));
+    const result = await store.record(
+      observation(cluster, { annotation: 'missing: sts, ecr.api', eventId: 'e2', observedAt: at(3) }),
+    );
+
+    expect(result).toMatchObject({ transition: 'NONE', reason: 'UNCHANGED' });
+    expect(await store.get(cluster, 'VPC_ENDPOINTS_PRESENT')).toMatchObject({
+      annotation: 'missing: sts, ecr.api',
+      since: at(0),
+      lastEventId: 'e2',
+      version: 2,
+    });
+  });
+
+  it('returns the previous record with a RESOLVED so the alert can say how long it lasted', async () => {
+    const cluster = freshCluster();
+    await store.record(observation(cluster, { annotation: 'missing: sts', eventId: 'e-bad' }));
+    const result = await store.record(
+      observation(cluster, { compliance: 'COMPLIANT', annotation: '', eventId: 'e-fix', observedAt: at(9) }),
+    );
+
+    expect(result.transition).toBe('RESOLVED');
+    if (result.transition === 'NONE') throw new Error('unreachable');
+    expect(result.previous).toMatchObject({ annotation: 'missing: sts', since: at(0), lastEventId: 'e-bad' });
+    expect(result.current).toMatchObject({ compliance: 'COMPLIANT', annotation: '', since: at(9) });
+  });
+
+  it('writes nothing for an exact duplicate delivery', async () => {
+    const cluster = freshCluster();
+    await store.record(observation(cluster));
+    const again = await store.record(observation(cluster));
+
+    expect(again).toMatchObject({ transition: 'NONE', reason: 'DUPLICATE' });
+    expect((await store.get(cluster, 'VPC_ENDPOINTS_PRESENT'))?.version).toBe(1);
+  });
+
+  it('ignores an observation older than the stored one (a slow handler must not undo newer truth)', async () => {
+    const cluster = freshCluster();
+    await store.record(observation(cluster, { compliance: 'NON_COMPLIANT', observedAt: at(10) }));
+    const stale = await store.record(
+      observation(cluster, { compliance: 'COMPLIANT', eventId: 'old', observedAt: at(5) }),
+    );
+
+    expect(stale).toMatchObject({ transition: 'NONE', reason: 'STALE' });
+    expect(await store.get(cluster, 'VPC_ENDPOINTS_PRESENT')).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      observedAt: at(10),
+      version: 1,
+    });
+  });
+
+  it('accepts a Date as observedAt and normalizes it to ISO', async () => {
+    const cluster = freshCluster();
+    const result = await store.record(observation(cluster, { observedAt: new Date(T0) }));
+    expect(result.current.observedAt).toBe(at(0));
+  });
+});
+
+describe('StateStore.record rejects what must never be stored', () => {
+  it('throws on INSUFFICIENT_DATA for a new key and writes nothing', async () => {
+    const cluster = freshCluster();
+    await expect(
+      store.record(observation(cluster, { compliance: 'INSUFFICIENT_DATA' })),
+    ).rejects.toBeInstanceOf(InvalidObservationError);
+
+    expect(await store.get(cluster, 'VPC_ENDPOINTS_PRESENT')).toBeUndefined();
+    expect(await store.listClusters()).not.toContain(cluster);
+  });
+
+  it('throws on INSUFFICIENT_DATA for an existing key and leaves the stored state alone', async () => {
+    const cluster = freshCluster();
+    await store.record(observation(cluster));
+    await expect(
+      store.record(observation(cluster, { compliance: 'INSUFFICIENT_DATA', observedAt: at(1) })),
+    ).rejects.toBeInstanceOf(InvalidObservationError);
+
+    expect(await store.get(cluster, 'VPC_ENDPOINTS_PRESENT')).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      version: 1,
+    });
+  });
+
+  it.each([
+    ['a cluster name that could collide with the registry', { clusterName: '#CLUSTERS' }],
+    ['an empty rule id', { ruleId: '' }],
+    ['an empty event id', { eventId: '' }],
+    ['an unparseable observedAt', { observedAt: 'yesterday' }],
+  ])('throws on %s', async (_label, overrides) => {
+    await expect(store.record(observation(freshCluster(), overrides))).rejects.toBeInstanceOf(
+      InvalidObservationError,
+    );
+  });
+});
+
+describe('StateStore.record under concurrency', () => {
+  function alerts(results: RecordResult[]): RecordResult[] {
+    return results.filter((r) => r.transition !== 'NONE');
+  }
+
+  it('reports one NEW_VIOLATION for two concurrent deliveries of the same observation', async () => {
+    const cluster = freshCluster();
+    const results = await Promise.all([
+      store.record(observation(cluster)),
+      store.record(observation(cluster)),
+    ]);
+
+    expect(alerts(results).map((r) => r.transition)).toEqual(['NEW_VIOLATION']);
+    expect((await store.get(cluster, 'VPC_ENDPOINTS_PRESENT'))?.compliance).toBe('NON_COMPLIANT');
+  });
+
+  it.each([
+    ['a fresh key', undefined],
+    ['a COMPLIANT key', 'COMPLIANT' as const],
+  ])('reports one NEW_VIOLATION for ten concurrent mixed duplicates on %s', async (_label, seed) => {
+    const cluster = freshCluster();
+    if (seed !== undefined) await store.record(observation(cluster, { compliance: seed, eventId: 'seed' }));
+    // Exact redeliveries, re-evaluations of the same event and other events' evaluations.
+    const batch = Array.from({ length: 10 }, (_, i) =>
+      observation(cluster, {
+        eventId: `evt-${i % 3}`,
+        observedAt: at(1 + (i % 2)),
+        annotation: i % 4 === 0 ? 'missing: sts' : 'missing: sts, ecr.api',
+      }),
+    );
+    const conflictsBefore = conflicts;
+    const results = await Promise.all(batch.map((o) => store.record(o)));
+
+    expect(alerts(results).map((r) => r.transition)).toEqual(['NEW_VIOLATION']);
+    // Proves the writers really collided, i.e. the conditional path was exercised.
+    expect(conflicts).toBeGreaterThan(conflictsBefore);
+    expect((await store.get(cluster, 'VPC_ENDPOINTS_PRESENT'))?.compliance).toBe('NON_COMPLIANT');
+  });
+
+  /**
+   * Replays the alerts in write order (version) from the seed: they must alternate
+   * violation/resolution and end where the table ends — no lost and no doubled alert.
+   */
+  function expectAlertsConsistent(
+    seed: StoredCompliance,
+    results: RecordResult[],
+    stored: StoredCompliance,
+  ): void {
+    const ordered = alerts(results).sort((a, b) => a.current.version - b.current.version);
+    let violating = seed === 'NON_COMPLIANT';
+    for (const alert of ordered) {
+      expect(alert.transition).toBe(violating ? 'RESOLVED' : 'NEW_VIOLATION');
+      violating = !violating;
+    }
+    expect(violating).toBe(stored === 'NON_COMPLIANT');
+  }
+
+  it('keeps alerts consistent with the stored state when COMPLIANT and NON_COMPLIANT race at the same time', async () => {
+    for (let round = 0; round < 12; round++) {
+      const cluster = freshCluster();
+      const seed: StoredCompliance = round % 2 === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
+      await store.record(observation(cluster, { compliance: seed, eventId: 'seed' }));
+      const racers: StoredCompliance[] = ['COMPLIANT', 'NON_COMPLIANT', 'NON_COMPLIANT', 'COMPLIANT'];
+      const results = await Promise.all(
+        racers.map((compliance, i) =>
+          store.record(observation(cluster, { compliance, eventId: `r${i}`, observedAt: at(1) })),
+        ),
+      );
+
+      const stored = await store.get(cluster, 'VPC_ENDPOINTS_PRESENT');
+      expect(stored).toBeDefined();
+      // The last successful write is the one with the highest version among the results.
+      const lastWrite = results
+        .filter((r) => r.transition !== 'NONE' || (r.reason !== 'DUPLICATE' && r.reason !== 'STALE'))
+        .reduce((a, b) => (a.current.version > b.current.version ? a : b));
+      expect(stored).toEqual(lastWrite.current);
+      expectAlertsConsistent(seed, results, stored!.compliance);
+    }
+  });
+
+  it('lets the newest observation win a race of different observation times', async () => {
+    for (let round = 0; round < 6; round++) {
+      const cluster = freshCluster();
+      await store.record(observation(cluster, { compliance: 'COMPLIANT', eventId: 'seed' }));
+      const racers = [
+        observation(cluster, { compliance: 'NON_COMPLIANT', eventId: 'older', observedAt: at(1) }),
+        observation(cluster, { compliance: 'COMPLIANT', eventId: 'newer', observedAt: at(2) }),
+      ];
+      const results = await Promise.all((round % 2 ? racers.reverse() : racers).map((o) => store.record(o)));
+
+      const stored = await store.get(cluster, 'VPC_ENDPOINTS_PRESENT');
+      expect(stored).toMatchObject({ compliance: 'COMPLIANT', lastEventId: 'newer' });
+      expectAlertsConsistent('COMPLIANT', results, 'COMPLIANT');
+    }
+  });
+});
+
+describe('StateStore cluster listing and forgetting', () => {
+  it('lists one cluster by Query and every known cluster from the registry', async () => {
+    const a = freshCluster();
+    const b = freshCluster();
+    for (const ruleId of ['ENDPOINT_PRIVATE_ACCESS', 'NETWORK_ACLS', 'VPC_DNS_ATTRIBUTES']) {
+      await store.record(observation(a, { ruleId, compliance: 'COMPLIANT' }));
+    }
+    await store.record(observation(b));
+
+    expect((await store.listCluster(a)).map((r) => r.ruleId).sort()).toEqual([
+      'ENDPOINT_PRIVATE_ACCESS',
+      'NETWORK_ACLS',
+      'VPC_DNS_ATTRIBUTES',
+    ]);
+    expect(await store.listCluster(b)).toHaveLength(1);
+    expect(await store.listClusters()).toEqual(expect.arrayContaining([a, b]));
+    expect(await store.listCluster(freshCluster())).toEqual([]);
+  });
+
+  it('forgets a deleted cluster once, even when two sweeps race, so a re-created one starts fresh', async () => {
+    const gone = freshCluster();
+    const kept = freshCluster();
+    await store.record(observation(gone, { ruleId: 'NETWORK_ACLS' }));
+    await store.record(observation(gone, { ruleId: 'VPC_DNS_ATTRIBUTES', compliance: 'COMPLIANT' }));
+    await store.record(observation(kept));
+
+    const [first, second] = await Promise.all([store.forgetCluster(gone), store.forgetCluster(gone)]);
+    expect([...first!, ...second!].map((r) => r.ruleId).sort()).toEqual([
+      'NETWORK_ACLS',
+      'VPC_DNS_ATTRIBUTES',
+    ]);
+    expect(await store.listCluster(gone)).toEqual([]);
+    const clusters = await store.listClusters();
+    expect(clusters).not.toContain(gone);
+    expect(clusters).toContain(kept);
+
+    const again = await store.record(observation(gone, { ruleId: 'NETWORK_ACLS', observedAt: at(60) }));
+    expect(again.transition).toBe('NEW_VIOLATION');
+    expect(await store.listClusters()).toContain(gone);
+  });
+});

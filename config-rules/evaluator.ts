@@ -1,0 +1,182 @@
+/**
+ * One AWS Config custom-rule invocation (SPEC §7): which clusters to evaluate for the notification, one rule over
+ * them, and the results written with PutEvaluations. Any AWS read error propagates, so Lambda retries rather than
+ * writing a guess.
+ */
+import type { AwsReader } from '../aws/reader';
+import { evaluateCluster } from '../engine/evaluate';
+import type { SnapshotView } from '../snapshot/view';
+import type { CollectionCache, CollectionScope } from './collection-cache';
+import {
+  evaluatedClusterNames,
+  putEvaluations,
+  toEvaluation,
+  type ClusterResult,
+  type ConfigClient,
+} from './evaluations';
+import { parseConfigRuleEvent, type ParsedEvent } from './notification';
+import { DEFAULT_RULE_NAME_PREFIX, selectRule, type SelectedRule } from './rule-selection';
+import { CLUSTER_TYPE, resolveTarget, type CollectionTarget } from './scope';
+
+export interface EvaluatorLog {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface EvaluatorDeps {
+  reader: AwsReader;
+  config: ConfigClient;
+  cache: CollectionCache;
+  log?: EvaluatorLog;
+  /** CONFIG_RULE_NAME_PREFIX. */
+  ruleNamePrefix?: string;
+  now?: () => Date;
+}
+
+/** What one invocation did, for the log and for tests. */
+export interface InvocationSummary {
+  configRuleName: string;
+  ruleId: string;
+  notification: ParsedEvent['notification']['kind'];
+  /** What was collected; undefined = nothing. */
+  scope: CollectionScope | undefined;
+  results: ClusterResult[];
+  written: number;
+  /** Clusters left unwritten because the result was INSUFFICIENT_DATA. */
+  insufficient: string[];
+  putCalls: number;
+}
+
+const SILENT: EvaluatorLog = { info: () => undefined, warn: () => undefined };
+
+function notApplicable(clusterName: string, why: string): ClusterResult {
+  return { clusterName, compliance: 'NOT_APPLICABLE', annotation: why };
+}
+
+function evaluateClusters(
+  view: SnapshotView,
+  selected: SelectedRule,
+  vpcIds: readonly string[] | undefined,
+): ClusterResult[] {
+  const inScope = vpcIds ? new Set(vpcIds) : undefined;
+  return view.clusters
+    .filter((cluster) => !inScope || inScope.has(cluster.resourcesVpcConfig?.vpcId ?? ''))
+    .map((cluster) => {
+      const [finding] = evaluateCluster(view, cluster, [selected.rule], selected.params);
+      return {
+        clusterName: finding!.resourceId,
+        compliance: finding!.compliance,
+        annotation: finding!.annotation,
+      };
+    });
+}
+
+async function scheduledResults(
+  deps: EvaluatorDeps,
+  event: ParsedEvent,
+  selected: SelectedRule,
+): Promise<{ scope: CollectionScope; results: ClusterResult[] }> {
+  const scope: CollectionScope = { wholeRegion: true };
+  const [view, evaluated] = await Promise.all([
+    deps.cache.view(deps.reader, scope),
+    evaluatedClusterNames(deps.config, event.configRuleName),
+  ]);
+  const results = evaluateClusters(view, selected, undefined);
+  const existing = new Set(view.clusters.map((c) => c.name));
+  for (const name of evaluated) {
+    if (!existing.has(name)) results.push(notApplicable(name, `cluster ${name} no longer exists`));
+  }
+  return { scope, results };
+}
+
+async function changeResults(
+  deps: EvaluatorDeps,
+  event: ParsedEvent,
+  selected: SelectedRule,
+  log: EvaluatorLog,
+): Promise<{ scope: CollectionScope | undefined; results: ClusterResult[] }> {
+  const { notification } = event;
+  if (notification.kind === 'scheduled') throw new Error('unreachable');
+  const { resource } = notification;
+  if (event.eventLeftScope) {
+    // Only a cluster can carry an evaluation; a related resource leaving scope changes no cluster's result by itself.
+    return {
+      scope: undefined,
+      results:
+        resource.resourceType === CLUSTER_TYPE
+          ? [notApplicable(resource.resourceId, `cluster ${resource.resourceId} left the rule's scope`)]
+          : [],
+    };
+  }
+  // An oversized summary is never trusted for content: resolveTarget reads the resource itself.
+  const target: CollectionTarget = await resolveTarget(deps.reader, resource);
+  if ('nothing' in target) {
+    log.info('nothing to evaluate', { reason: target.nothing });
+    return { scope: undefined, results: [] };
+  }
+  if ('clusterGone' in target) {
+    return {
+      scope: undefined,
+      results: [notApplicable(target.clusterGone, `cluster ${target.clusterGone} no longer exists`)],
+    };
+  }
+  if ('wholeRegion' in target) log.info('collecting the whole Region', { reason: target.reason });
+  const scope: CollectionScope = 'vpcIds' in target ? { vpcIds: target.vpcIds } : { wholeRegion: true };
+  const view = await deps.cache.view(deps.reader, scope);
+  const results = evaluateClusters(view, selected, 'vpcIds' in target ? target.vpcIds : undefined);
+  if (resource.resourceType === CLUSTER_TYPE && !results.some((r) => r.clusterName === resource.resourceId)) {
+    // E.g. a cluster still being created has no tagged cluster security group yet; the periodic run covers it.
+    log.warn('changed cluster not found in its VPC', { cluster: resource.resourceId });
+  }
+  return { scope, results };
+}
+
+/** Handles one Config rule event end to end. */
+export async function handleConfigRuleEvent(
+  rawEvent: unknown,
+  deps: EvaluatorDeps,
+): Promise<InvocationSummary> {
+  const log = deps.log ?? SILENT;
+  const event = parseConfigRuleEvent(rawEvent, deps.now);
+  const selected = selectRule(
+    event.configRuleName,
+    event.ruleParameters,
+    deps.ruleNamePrefix ?? DEFAULT_RULE_NAME_PREFIX,
+  );
+  const { notification } = event;
+  const { scope, results } =
+    notification.kind === 'scheduled'
+      ? await scheduledResults(deps, event, selected)
+      : await changeResults(deps, event, selected, log);
+
+  const evaluations = [];
+  const insufficient: string[] = [];
+  for (const result of results) {
+    const evaluation = toEvaluation(result, notification.orderingTimestamp);
+    if (evaluation) evaluations.push(evaluation);
+    else insufficient.push(result.clusterName);
+  }
+  for (const name of insufficient) {
+    const result = results.find((r) => r.clusterName === name)!;
+    log.warn('INSUFFICIENT_DATA not written', { cluster: name, annotation: result.annotation });
+  }
+  const putCalls = await putEvaluations(deps.config, event.resultToken, evaluations);
+  const summary: InvocationSummary = {
+    configRuleName: event.configRuleName,
+    ruleId: selected.rule.meta.id,
+    notification: notification.kind,
+    scope,
+    results,
+    written: evaluations.length,
+    insufficient,
+    putCalls,
+  };
+  log.info('evaluations written', {
+    configRuleName: summary.configRuleName,
+    notification: summary.notification,
+    written: summary.written,
+    insufficient: insufficient.length,
+    putCalls,
+  });
+  return summary;
+}

@@ -1,0 +1,55 @@
+/**
+ * What the drift and sweep handlers build once per cold start from real clients and the environment (wiring
+ * contract). Kept apart from the handlers so both share one construction and tests never touch it.
+ */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SnsAlertPublisher } from '../alerts/sns-publisher';
+import { createClients } from '../aws/clients';
+import { AwsReader } from '../aws/reader';
+import { parseGuardConfig, type DriftDeps } from '../drift/process-event';
+import { RecheckQueue } from '../drift/recheck-queue';
+import { StateStore } from '../state/state-store';
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export function lambdaRegion(env: NodeJS.ProcessEnv = process.env): string {
+  return required(env, 'AWS_REGION');
+}
+
+export function driftDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env): DriftDeps {
+  const region = lambdaRegion(env);
+  const readers = new Map<string, AwsReader>();
+  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'private-eks-guard-drift' });
+  return {
+    readerFor(eventRegion) {
+      let reader = readers.get(eventRegion);
+      if (!reader) {
+        reader = new AwsReader(createClients({ region: eventRegion }), eventRegion);
+        readers.set(eventRegion, reader);
+      }
+      return reader;
+    },
+    store: new StateStore(new DynamoDBClient({ region }), required(env, 'STATE_TABLE_NAME')),
+    publisher: new SnsAlertPublisher(new SNSClient({ region }), {
+      chatTopicArn: required(env, 'CHAT_TOPIC_ARN'),
+      emailTopicArn: required(env, 'EMAIL_TOPIC_ARN'),
+    }),
+    recheckQueue: new RecheckQueue(new SQSClient({ region }), required(env, 'RECHECK_QUEUE_URL')),
+    config: new ConfigServiceClient({ region }),
+    guard: parseGuardConfig(env.GUARD_CONFIG),
+    configRuleNamePrefix: env.CONFIG_RULE_NAME_PREFIX || 'private-eks-',
+    now: () => new Date(),
+    logger: {
+      info: (message, details) => logger.info(message, details ?? {}),
+      warn: (message, details) => logger.warn(message, details ?? {}),
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Optional Slack notifier Lambda (SPEC §9), subscribed to the chat topic: each SNS record carries one AWS Chatbot
+ * custom notification, which is turned back into the transition it was built from and posted through SlackNotifier.
+ */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SlackNotifier } from '../alerts/slack-notifier';
+import { ruleFacts, type Actor, type Partition, type Transition } from '../alerts/transition';
+import { partitionOfRegion } from '../snapshot/load';
+
+export interface SnsEvent {
+  Records: { Sns: { Message: string } }[];
+}
+
+export interface SlackHandlerDeps {
+  notifier: Pick<SlackNotifier, 'notify'>;
+}
+
+// The sentence alerts/summary.ts actorSentence writes; none of its fields contain spaces.
+const ACTOR_SENTENCE = /^Change: (\S+) by (\S+) from (\S+) at (\S+) \(CloudTrail event (\S+)\)\.$/m;
+const FINDING_LINE = /^(?:Finding|Last finding): (.*)$/m;
+
+function actorOf(description: string): Actor | undefined {
+  const match = ACTOR_SENTENCE.exec(description);
+  if (!match) return undefined;
+  const [, eventName, userIdentityArn, sourceIPAddress, eventTime, eventID] = match as unknown as string[];
+  return {
+    eventName: eventName!,
+    userIdentityArn: userIdentityArn!,
+    sourceIPAddress: sourceIPAddress!,
+    eventTime: eventTime!,
+    eventID: eventID!,
+  };
+}
+
+/** The transition behind one chat-topic message (chat-message.ts's buildChatNotification). */
+export function transitionOfChatMessage(message: string): Transition {
+  const body = JSON.parse(message) as {
+    content?: { description?: string };
+    metadata?: { relatedResources?: string[]; additionalContext?: Record<string, string> };
+  };
+  const context = body.metadata?.additionalContext ?? {};
+  const { accountId, region, clusterName, ruleId, transition } = context;
+  if (!accountId || !region || !clusterName || !ruleId)
+    throw new Error('chat message lacks its alert context');
+  if (transition !== 'NEW_VIOLATION' && transition !== 'RESOLVED') {
+    throw new Error(`chat message has transition ${JSON.stringify(transition)}`);
+  }
+  const description = body.content?.description ?? '';
+  const actor = actorOf(description);
+  return {
+    kind: transition,
+    accountId,
+    region,
+    partition: partitionOfRegion(region) as Partition,
+    clusterName,
+    clusterArn: body.metadata?.relatedResources?.[0] ?? '',
+    ...ruleFacts(ruleId),
+    annotation: FINDING_LINE.exec(description)?.[1] ?? '',
+    ...(actor ? { actor } : {}),
+  };
+}
+
+export function makeHandler(deps: SlackHandlerDeps) {
+  return async (event: SnsEvent): Promise<void> => {
+    // Sequential: SNS delivers one record per invocation, and Slack rate-limits a webhook to about one post a second.
+    for (const record of event.Records)
+      await deps.notifier.notify(transitionOfChatMessage(record.Sns.Message));
+  };
+}
+
+let built: ReturnType<typeof makeHandler> | undefined;
+
+export const handler = (event: SnsEvent) => {
+  if (!built) {
+    const parameterName = process.env.SLACK_WEBHOOK_PARAMETER;
+    if (!parameterName) throw new Error('environment variable SLACK_WEBHOOK_PARAMETER is not set');
+    const logger = new Logger({
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'private-eks-guard-slack',
+    });
+    built = makeHandler({
+      notifier: new SlackNotifier({
+        ssmClient: new SSMClient({}),
+        parameterName,
+        logger: { warn: (message, details) => logger.warn(message, details ?? {}) },
+      }),
+    });
+  }
+  return built(event);
+};

@@ -1,0 +1,121 @@
+/**
+ * The drift path wired for tests: real SDK clients answered by the fake AWS account (EC2/EKS/STS), a real DynamoDB
+ * engine (dynalite) for the state store, and aws-sdk-client-mock for SQS, SNS and Config.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SnsAlertPublisher } from '../../alerts/sns-publisher';
+import { createClients, destroyClients, type AwsClients } from '../../aws/clients';
+import { AwsReader } from '../../aws/reader';
+import { parseGuardConfig, type DriftDeps, type DriftLogger } from '../../drift/process-event';
+import { RecheckQueue, type RecheckMessage } from '../../drift/recheck-queue';
+import { StateStore } from '../../state/state-store';
+import { installFakeAws, useFakeCredentials, type FakeAwsServer } from '../../testkit/fake-aws';
+import type { RawSnapshot } from '../../testkit/private-cluster';
+import type { LocalDynamo } from '../state/dynalite';
+
+export const REGION = 'eu-west-1';
+export const CHAT_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:chat';
+export const EMAIL_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:email';
+export const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111122223333/recheck';
+const NO_PACING = { ec2: { concurrency: 8 }, eks: { concurrency: 8 }, sts: { concurrency: 1 } };
+const UNLIMITED = { ec2: undefined, eks: undefined, sts: undefined };
+
+export const sqsMock = mockClient(SQSClient);
+export const snsMock = mockClient(SNSClient);
+export const configMock = mockClient(ConfigServiceClient);
+
+useFakeCredentials();
+
+export interface Harness {
+  deps: DriftDeps;
+  clients: AwsClients;
+  /** (Re)serves `account` from the fake AWS; call again after changing it. */
+  serve(account: RawSnapshot): FakeAwsServer;
+  warnings: string[];
+  close(): void;
+}
+
+export function resetMocks(): void {
+  sqsMock.reset();
+  snsMock.reset();
+  configMock.reset();
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  snsMock.on(PublishCommand).resolves({ MessageId: 'p-1' });
+  configMock.on(StartConfigRulesEvaluationCommand).resolves({});
+}
+
+export function harness(local: LocalDynamo, guardConfig?: string): Harness {
+  const clients = createClients({ region: REGION, maxAttempts: 1 });
+  const reader = new AwsReader(clients, REGION, { limits: NO_PACING });
+  const warnings: string[] = [];
+  const logger: DriftLogger = { info: () => undefined, warn: (message) => warnings.push(message) };
+  let clock = Date.parse('2030-01-01T00:00:00Z');
+  const deps: DriftDeps = {
+    readerFor: (region) => {
+      if (region !== REGION) throw new Error(`no reader for ${region}`);
+      return reader;
+    },
+    store: new StateStore(local.client, local.tableName),
+    publisher: new SnsAlertPublisher(new SNSClient({ region: REGION }), {
+      chatTopicArn: CHAT_TOPIC,
+      emailTopicArn: EMAIL_TOPIC,
+    }),
+    recheckQueue: new RecheckQueue(new SQSClient({ region: REGION }), QUEUE_URL),
+    config: new ConfigServiceClient({ region: REGION }),
+    guard: parseGuardConfig(guardConfig),
+    // Each call a millisecond later, so successive runs are ordered for the store's staleness check.
+    now: () => new Date((clock += 1)),
+    logger,
+  };
+  return {
+    deps,
+    clients,
+    serve: (account) => installFakeAws(clients, account, { buckets: UNLIMITED }),
+    warnings,
+    close: () => destroyClients(clients),
+  };
+}
+
+/** Chat-topic publishes: one per alert. */
+export function chatAlerts(): { attributes: Record<string, string>; body: Record<string, unknown> }[] {
+  return snsMock
+    .commandCalls(PublishCommand)
+    .map((call) => call.args[0].input)
+    .filter((input) => input.TopicArn === CHAT_TOPIC)
+    .map((input) => ({
+      attributes: Object.fromEntries(
+        Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+      ),
+      body: JSON.parse(input.Message ?? '{}') as Record<string, unknown>,
+    }));
+}
+
+export function recheckMessages(): { body: RecheckMessage; delaySeconds: number | undefined }[] {
+  return sqsMock.commandCalls(SendMessageCommand).map((call) => ({
+    body: JSON.parse(call.args[0].input.MessageBody ?? '{}') as RecheckMessage,
+    delaySeconds: call.args[0].input.DelaySeconds,
+  }));
+}
+
+export function configRulesStarted(): string[][] {
+  return configMock
+    .commandCalls(StartConfigRulesEvaluationCommand)
+    .map((call) => call.args[0].input.ConfigRuleNames ?? []);
+}
+
+const EVENTS_DIR = join(__dirname, '..', '..', 'events');
+
+export function sampleEventNames(): string[] {
+  return readdirSync(EVENTS_DIR).filter((f) => /^cloudtrail-.*\.json$/.test(f));
+}
+
+export function sampleEvent(file: string): Record<string, unknown> & { detail: Record<string, unknown> } {
+  return JSON.parse(readFileSync(join(EVENTS_DIR, file), 'utf8')) as Record<string, unknown> & {
+    detail: Record<string, unknown>;
+  };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { DriftOutcome } from '../../drift/process-event';
+import { makeHandler } from '../../functions/drift';
+import { makeHandler as makeSweepHandler } from '../../functions/sweep';
+import { addPrivateCluster, emptySnapshot } from '../../testkit/private-cluster';
+import {
+  REGION,
+  harness,
+  recheckMessages,
+  resetMocks,
+  sampleEvent,
+  sampleEventNames,
+  type Harness,
+} from '../drift/drift-harness';
+import { startDynalite, type LocalDynamo } from '../state/dynalite';
+
+let local: LocalDynamo;
+let h: Harness;
+
+beforeAll(async () => {
+  local = await startDynalite();
+  h = harness(local);
+  const snapshot = emptySnapshot(REGION);
+  addPrivateCluster(snapshot, { name: 'prod-private' });
+  h.serve(snapshot);
+});
+
+afterAll(async () => {
+  h.close();
+  await local.close();
+});
+
+beforeEach(() => resetMocks());
+
+describe('drift handler', () => {
+  it('finds the sample events', () => {
+    expect(sampleEventNames().length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(sampleEventNames())('runs %s through the drift path', async (file) => {
+    const handler = makeHandler(h.deps, REGION);
+    const outcome = (await handler(sampleEvent(file))) as DriftOutcome;
+    // The samples' ids are not in the fake account, so each is either placed in its named VPC or the whole Region.
+    expect(['vpcs', 'region']).toContain(outcome.scope);
+    expect(outcome.alerts).toEqual([]);
+  });
+
+  it('processes SQS re-check records and reports only the bad one as failed', async () => {
+    const handler = makeHandler(h.deps, REGION);
+    const good = { kind: 'recheck', vpcIds: null, attempt: 1, reason: 'x', event: null, configRules: null };
+    const response = await handler({
+      Records: [
+        { messageId: 'ok', body: JSON.stringify(good), eventSource: 'aws:sqs', awsRegion: REGION },
+        { messageId: 'bad', body: '{"kind":"something else"}', eventSource: 'aws:sqs', awsRegion: REGION },
+      ],
+    });
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect(h.warnings).toContain('re-check message failed');
+  });
+});
+
+describe('sweep handler', () => {
+  it('checks the whole Region with no actor', async () => {
+    const outcome = await makeSweepHandler(h.deps, REGION)();
+    expect(outcome.scope).toBe('region');
+    expect(outcome.judgedClusters).toEqual(['prod-private']);
+    expect(recheckMessages()).toEqual([]);
+  });
+});

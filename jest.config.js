@@ -11,4 +11,7 @@ module.exports = {
   },
   // The CLI tests spawn the compiled binary; two workers match the 2-core CI machine.
   maxWorkers: 2,
+  // Tests against dynalite, HTTP servers and spawned binaries: a loaded 2-core CI machine is slower than a laptop.
+  // This bounds a hung test; no test asserts speed (that is the benchmarks' job).
+  testTimeout: 30_000,
 };

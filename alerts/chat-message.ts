@@ -46,15 +46,24 @@ export function buildChatNotification(input: Transition): ChatbotCustomNotificat
     t.kind === 'NEW_VIOLATION'
       ? [t.remediation, `Config rule ${t.configRuleName}: ${link}`]
       : [`No action needed. Config rule ${t.configRuleName}: ${link}`];
+  // Every field of the (bounded) transition, raw: functions/slack-notifier.ts rebuilds the Transition from these
+  // instead of parsing the markdown description, which cannot round-trip newlines or backticks.
   const additionalContext: Record<string, string> = {
     accountId: t.accountId,
     region: t.region,
+    partition: t.partition,
     clusterName: t.clusterName,
+    clusterArn: t.clusterArn,
     ruleId: t.ruleId,
+    configRuleName: t.configRuleName,
     severity: t.severity,
     transition: t.kind,
+    annotation: t.annotation,
   };
-  if (t.actor) additionalContext.eventID = t.actor.eventID;
+  if (t.actor) {
+    const { userIdentityArn, sourceIPAddress, eventName, eventTime, eventID } = t.actor;
+    Object.assign(additionalContext, { userIdentityArn, sourceIPAddress, eventName, eventTime, eventID });
+  }
   return {
     version: '1.0',
     source: 'custom',

@@ -18,7 +18,7 @@ import { RULES, ruleById } from '../rules';
 import { parseSnapshot } from '../snapshot/load';
 import type { Cluster } from '../snapshot/schema';
 import { SnapshotView } from '../snapshot/view';
-import type { RecordResult, StateStore } from '../state/state-store';
+import type { AlertClaim, RecordResult, StateStore } from '../state/state-store';
 import { affectedResources } from './affected-resources';
 import { startConfigRulesEvaluation } from './config-reevaluation';
 import { MAX_RECHECK_ATTEMPTS, type RecheckMessage, type RecheckQueue } from './recheck-queue';
@@ -40,7 +40,7 @@ export interface GuardConfig {
 export interface DriftDeps {
   /** A reader for a Region (events name theirs; the handler caches one per Region). */
   readerFor(region: string): AwsReader;
-  store: Pick<StateStore, 'record' | 'forgetCluster' | 'listClusters'>;
+  store: Pick<StateStore, 'record' | 'forgetCluster' | 'listClusters' | 'markAlerted' | 'releaseAlertClaim'>;
   publisher: { publish(transition: Transition): Promise<unknown> };
   recheckQueue: Pick<RecheckQueue, 'enqueue'>;
   config: ConfigServiceClient;
@@ -74,7 +74,8 @@ export interface DriftOutcome {
   judgedClusters: string[];
   settlingClusters: string[];
   recheckEnqueued: boolean;
-  alerts: { clusterName: string; ruleId: string; kind: 'NEW_VIOLATION' | 'RESOLVED' }[];
+  /** `resent`: the alert of an earlier run's transition whose publish had failed. */
+  alerts: { clusterName: string; ruleId: string; kind: 'NEW_VIOLATION' | 'RESOLVED'; resent?: true }[];
   forgottenClusters: string[];
   configRulesStarted: string[];
   configRulesDeferred: string[];
@@ -309,7 +310,7 @@ function isConfigVisibleChange(result: RecordResult): boolean {
   );
 }
 
-/** Records every judged finding and publishes one alert per transition this call won; returns publish failures. */
+/** Records every judged finding and publishes the alerts this call claimed (new or left pending); returns publish failures. */
 async function judge(
   deps: DriftDeps,
   request: DriftRequest,
@@ -341,32 +342,96 @@ async function judge(
           annotation: finding.annotation,
           eventId: request.eventId,
           observedAt,
+          // Kept with a pending alert so a resend by a later run still names who made the change.
+          ...(request.actor ? { alertDetail: JSON.stringify(request.actor) } : {}),
         });
         if (isConfigVisibleChange(result)) {
           changedRules.add(deployedConfigRuleName(finding.ruleId, deps.configRuleNamePrefix));
         }
-        if (result.transition === 'NONE') return;
-        const transition = toTransition(deps, view, finding, result.transition, request.actor);
-        try {
-          await deps.publisher.publish(transition);
+        // A claim is this run's duty to publish: a transition it won, or an earlier run's alert left pending.
+        if (result.claim === undefined) return;
+        const failure = await publishClaimed(deps, view, finding, result.claim, result.transition === 'NONE');
+        if (failure === undefined) {
           outcome.alerts.push({
             clusterName: finding.resourceId,
             ruleId: finding.ruleId,
-            kind: result.transition,
+            kind: result.claim.alert.kind,
+            ...(result.transition === 'NONE' ? { resent: true as const } : {}),
           });
-        } catch (error) {
-          deps.logger.warn('alert publish failed', {
-            clusterName: finding.resourceId,
-            ruleId: finding.ruleId,
-            transition: result.transition,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          failures.push(error);
+        } else {
+          failures.push(failure);
         }
       }),
     ),
   );
   return failures;
+}
+
+/**
+ * Publishes a claimed alert, then clears its pending flag; a failed publish gives the claim back so the retried
+ * invocation resends it. Returns the publish error, if any.
+ */
+async function publishClaimed(
+  deps: DriftDeps,
+  view: SnapshotView,
+  finding: Finding,
+  claim: AlertClaim,
+  resend: boolean,
+): Promise<unknown> {
+  const where = {
+    clusterName: finding.resourceId,
+    ruleId: finding.ruleId,
+    transition: claim.alert.kind,
+    resend,
+  };
+  const transition = toTransition(deps, view, finding, claim.alert.kind, actorOfDetail(claim.alert.detail));
+  try {
+    await deps.publisher.publish(transition);
+  } catch (error) {
+    deps.logger.warn('alert publish failed', { ...where, error: errorMessage(error) });
+    // Best effort: if this fails too, the lease runs out and the next observation of the key resends.
+    await deps.store.releaseAlertClaim(claim).catch((releaseError: unknown) =>
+      deps.logger.warn('could not release the alert claim', {
+        ...where,
+        error: errorMessage(releaseError),
+      }),
+    );
+    return error;
+  }
+  try {
+    if (!(await deps.store.markAlerted(claim))) {
+      deps.logger.warn('alert claim was superseded before it could be cleared', where);
+    }
+  } catch (error) {
+    // The alert is out; failing the invocation would only resend it sooner. The flag stays, so a later run
+    // resends once the lease expires: the at-least-once side of the trade-off (state/state-store.ts).
+    deps.logger.warn('alert sent but its pending flag could not be cleared', {
+      ...where,
+      error: errorMessage(error),
+    });
+  }
+  return undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const ACTOR_FIELDS = ['userIdentityArn', 'sourceIPAddress', 'eventName', 'eventTime', 'eventID'] as const;
+
+/** The actor stored with a pending alert; anything unreadable means "no actor" rather than a lost alert. */
+function actorOfDetail(detail: string | undefined): Actor | undefined {
+  if (detail === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(detail);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const record = parsed as Record<string, unknown>;
+  if (!ACTOR_FIELDS.every((field) => typeof record[field] === 'string')) return undefined;
+  return Object.fromEntries(ACTOR_FIELDS.map((field) => [field, record[field]])) as unknown as Actor;
 }
 
 function toTransition(

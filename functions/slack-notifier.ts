@@ -5,7 +5,13 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SlackNotifier } from '../alerts/slack-notifier';
-import { ruleFacts, type Actor, type Partition, type Transition } from '../alerts/transition';
+import {
+  ruleFacts,
+  type Actor,
+  type Partition,
+  type Transition,
+  type TransitionKind,
+} from '../alerts/transition';
 import { partitionOfRegion } from '../snapshot/load';
 
 export interface SnsEvent {
@@ -16,7 +22,8 @@ export interface SlackHandlerDeps {
   notifier: Pick<SlackNotifier, 'notify'>;
 }
 
-// The sentence alerts/summary.ts actorSentence writes; none of its fields contain spaces.
+// Fallback for messages from before additionalContext held every field: the sentence alerts/summary.ts
+// actorSentence writes (none of its fields contain spaces) and the finding line.
 const ACTOR_SENTENCE = /^Change: (\S+) by (\S+) from (\S+) at (\S+) \(CloudTrail event (\S+)\)\.$/m;
 const FINDING_LINE = /^(?:Finding|Last finding): (.*)$/m;
 
@@ -33,7 +40,28 @@ function actorOf(description: string): Actor | undefined {
   };
 }
 
-/** The transition behind one chat-topic message (chat-message.ts's buildChatNotification). */
+const PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov'];
+
+/** Messages built since chat-message.ts put the raw fields into additionalContext. */
+function actorOfContext(context: Record<string, string>): Actor | undefined {
+  const { userIdentityArn, sourceIPAddress, eventName, eventTime, eventID } = context;
+  if (
+    userIdentityArn === undefined ||
+    sourceIPAddress === undefined ||
+    eventName === undefined ||
+    eventTime === undefined ||
+    eventID === undefined
+  ) {
+    return undefined;
+  }
+  return { userIdentityArn, sourceIPAddress, eventName, eventTime, eventID };
+}
+
+/**
+ * The transition behind one chat-topic message (chat-message.ts's buildChatNotification). Current messages carry
+ * every field raw in `metadata.additionalContext`; older ones (no `annotation` there) fall back to parsing the
+ * description, which loses an annotation's newlines.
+ */
 export function transitionOfChatMessage(message: string): Transition {
   const body = JSON.parse(message) as {
     content?: { description?: string };
@@ -46,16 +74,30 @@ export function transitionOfChatMessage(message: string): Transition {
   if (transition !== 'NEW_VIOLATION' && transition !== 'RESOLVED') {
     throw new Error(`chat message has transition ${JSON.stringify(transition)}`);
   }
+  const facts = ruleFacts(ruleId);
+  const kind: TransitionKind = transition;
+  const common = { kind, accountId, region, clusterName, ...facts };
+  if (typeof context.annotation === 'string') {
+    const actor = actorOfContext(context);
+    const partition = PARTITIONS.includes(context.partition ?? '')
+      ? (context.partition as Partition)
+      : (partitionOfRegion(region) as Partition);
+    return {
+      ...common,
+      partition,
+      clusterArn: context.clusterArn ?? body.metadata?.relatedResources?.[0] ?? '',
+      // The deployed name carries the stage's prefix, which the catalog's default name does not.
+      configRuleName: context.configRuleName || facts.configRuleName,
+      annotation: context.annotation,
+      ...(actor ? { actor } : {}),
+    };
+  }
   const description = body.content?.description ?? '';
   const actor = actorOf(description);
   return {
-    kind: transition,
-    accountId,
-    region,
+    ...common,
     partition: partitionOfRegion(region) as Partition,
-    clusterName,
     clusterArn: body.metadata?.relatedResources?.[0] ?? '',
-    ...ruleFacts(ruleId),
     annotation: FINDING_LINE.exec(description)?.[1] ?? '',
     ...(actor ? { actor } : {}),
   };

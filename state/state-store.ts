@@ -7,6 +7,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import type { Compliance } from '../engine/findings';
 import { PARTITION_KEY, REGISTRY_PK, SORT_KEY } from './table-schema';
 import { classifyTransition, isStoredCompliance, type StoredCompliance } from './transitions';
@@ -22,6 +23,37 @@ export interface Observation {
   eventId: string;
   /** When the evaluated AWS state was read (ISO string or Date). */
   observedAt: string | Date;
+  /**
+   * Opaque text the caller needs to rebuild the alert later (the drift path stores the actor as JSON). Kept only
+   * with the pending alert of a transition this observation wins.
+   */
+  alertDetail?: string;
+}
+
+export type AlertKind = 'NEW_VIOLATION' | 'RESOLVED';
+
+/** An alert whose transition is recorded but whose publish has not been confirmed (markAlerted). */
+export interface PendingAlert {
+  kind: AlertKind;
+  /** Compliance and `since` before the transition (absent for a first sighting). */
+  previousCompliance?: StoredCompliance;
+  previousSince?: string;
+  /** Event id and observedAt of the observation that made the transition. */
+  eventId: string;
+  observedAt: string;
+  /** Observation.alertDetail of that observation, if any. */
+  detail?: string;
+  /** The claim of the run publishing it right now, if any; an expired lease is free to take. */
+  claimToken?: string;
+  leaseUntil?: string;
+}
+
+/** The right (and duty) to publish one pending alert, then markAlerted or releaseAlertClaim. */
+export interface AlertClaim {
+  clusterName: string;
+  ruleId: string;
+  token: string;
+  alert: PendingAlert;
 }
 
 /** What the table holds for one cluster × rule. */
@@ -39,19 +71,25 @@ export interface StateRecord {
   version: number;
   /** Wall-clock time of the write. */
   updatedAt: string;
+  alertPending?: PendingAlert;
 }
 
 /**
  * Why nothing deserves an alert: FIRST_SIGHTING (a new key that is not violating),
  * SILENT_CHANGE (COMPLIANT ↔ NOT_APPLICABLE), UNCHANGED (same compliance; annotation and
- * event id refreshed), DUPLICATE (nothing new, nothing written), STALE (older than what is
+ * event id refreshed), DUPLICATE (nothing new; written only to claim an orphaned pending
+ * alert), STALE (older than what is
  * stored, nothing written). Losing a race shows up as whichever of these the re-read gives.
  */
 export type QuietReason = 'FIRST_SIGHTING' | 'SILENT_CHANGE' | 'UNCHANGED' | 'DUPLICATE' | 'STALE';
 
+/**
+ * `claim` is present when THIS call must publish an alert: always with a transition, and with NONE when the
+ * stored item still holds an alert an earlier run recorded but failed to publish (and no live run holds it).
+ */
 export type RecordResult =
-  | { transition: 'NEW_VIOLATION' | 'RESOLVED'; previous?: StateRecord; current: StateRecord }
-  | { transition: 'NONE'; reason: QuietReason; current: StateRecord };
+  | { transition: AlertKind; previous?: StateRecord; current: StateRecord; claim: AlertClaim }
+  | { transition: 'NONE'; reason: QuietReason; current: StateRecord; claim?: AlertClaim };
 
 /** A caller bug (e.g. INSUFFICIENT_DATA, which SPEC §4/§7 never lets through): fail loudly. */
 export class InvalidObservationError extends Error {
@@ -67,14 +105,37 @@ export interface StateStoreOptions {
   /** Read-decide-write rounds before giving up (each lost round means another writer won). */
   maxAttempts?: number;
   now?: () => Date;
+  /**
+   * How long a claim on a pending alert keeps other runs from publishing it. Default 15 minutes, the Lambda
+   * timeout ceiling: a run cannot still be publishing after that, so an expired lease means it died.
+   */
+  alertLeaseMs?: number;
 }
 
 /** EKS cluster names: a letter or digit, then letters, digits, `-`, `_`; at most 100 chars. */
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
+/**
+ * Alert delivery guarantee. SNS Publish cannot join a DynamoDB transaction, so the store keeps an outbox flag:
+ * the write that wins a transition also stores `alertPending` together with a leased claim; the winner publishes
+ * and then clears the flag (markAlerted, conditional on its claim token). A failed publish releases the claim
+ * (releaseAlertClaim), so the retried invocation — whose own record() only sees UNCHANGED/DUPLICATE — claims the
+ * still-pending alert and resends it. A run that dies without releasing leaves a lease that expires after
+ * `alertLeaseMs`; the next observation of that key (at the latest the hourly sweep) then resends.
+ *
+ * Claims are conditional writes on the item version, so among concurrent runs (duplicate deliveries, concurrent
+ * retries) exactly one holds a live claim: duplicates of an event still give ONE alert. The honest guarantee is
+ * therefore AT LEAST ONCE, and exactly once unless a publish succeeds but its acknowledgement is lost (or the run
+ * dies between publish and markAlerted): then the flag survives and the alert is sent again. We prefer a rare
+ * repeat to a lost alert.
+ *
+ * A newer transition of the same key replaces a still-pending one: the newer alert describes the current truth,
+ * and a RESOLVED for a violation nobody heard of is still accurate.
+ */
 export class StateStore {
   private readonly maxAttempts: number;
   private readonly now: () => Date;
+  private readonly alertLeaseMs: number;
 
   constructor(
     private readonly dynamoDb: DynamoDBClient,
@@ -83,6 +144,7 @@ export class StateStore {
   ) {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.now = options.now ?? (() => new Date());
+    this.alertLeaseMs = options.alertLeaseMs ?? 15 * 60_000;
   }
 
   /**
@@ -95,7 +157,12 @@ export class StateStore {
     const obs = validate(observation);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const current = await this.get(obs.clusterName, obs.ruleId);
-      const decision = decide(current, obs, this.now().toISOString());
+      const now = this.now();
+      const decision = decide(current, obs, {
+        nowIso: now.toISOString(),
+        leaseUntil: new Date(now.getTime() + this.alertLeaseMs).toISOString(),
+        token: randomUUID(),
+      });
       if (decision.write === undefined) return decision.result;
       try {
         if (current === undefined) await this.register(obs.clusterName);
@@ -108,6 +175,44 @@ export class StateStore {
     throw new StateContentionError(
       `state of ${obs.clusterName}/${obs.ruleId} kept changing under ${this.maxAttempts} attempts`,
     );
+  }
+
+  /**
+   * Clears the pending alert after its publish succeeded. Conditional on the claim token, so a claim that was
+   * superseded (lease expired and re-claimed, or a newer transition) cannot clear someone else's alert.
+   * Returns false when the claim was no longer current.
+   */
+  async markAlerted(claim: AlertClaim): Promise<boolean> {
+    return this.updateClaimed(claim, 'REMOVE alertPending, alertClaimToken, alertLeaseUntil');
+  }
+
+  /** Gives up a claim after a failed publish, so a retry can claim the alert at once instead of after the lease. */
+  async releaseAlertClaim(claim: AlertClaim): Promise<boolean> {
+    return this.updateClaimed(claim, 'REMOVE alertClaimToken, alertLeaseUntil');
+  }
+
+  private async updateClaimed(claim: AlertClaim, removal: string): Promise<boolean> {
+    try {
+      await this.dynamoDb.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: { S: claim.clusterName }, [SORT_KEY]: { S: claim.ruleId } },
+          // The version bump makes record()'s read-decide-put notice this change instead of overwriting it.
+          UpdateExpression: `SET #version = #version + :one, updatedAt = :now ${removal}`,
+          ConditionExpression: 'alertClaimToken = :token',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':one': { N: '1' },
+            ':now': { S: this.now().toISOString() },
+            ':token': { S: claim.token },
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
   }
 
   async get(clusterName: string, ruleId: string): Promise<StateRecord | undefined> {
@@ -225,6 +330,7 @@ interface ValidObservation {
   eventId: string;
   observedAt: string;
   observedAtMs: number;
+  alertDetail?: string;
 }
 
 function validate(observation: Observation): ValidObservation {
@@ -252,14 +358,41 @@ function validate(observation: Observation): ValidObservation {
     eventId,
     observedAt: new Date(observedAtMs).toISOString(),
     observedAtMs,
+    // Empty is absent: not every local engine stores empty strings.
+    ...(observation.alertDetail ? { alertDetail: observation.alertDetail } : {}),
   };
 }
 
 type Decision = { write?: StateRecord; result: RecordResult };
 
-function decide(current: StateRecord | undefined, obs: ValidObservation, nowIso: string): Decision {
+interface ClaimTerms {
+  nowIso: string;
+  leaseUntil: string;
+  token: string;
+}
+
+function isClaimable(pending: PendingAlert | undefined, nowIso: string): pending is PendingAlert {
+  return (
+    pending !== undefined &&
+    (pending.claimToken === undefined || pending.leaseUntil === undefined || pending.leaseUntil <= nowIso)
+  );
+}
+
+function claimOf(record: StateRecord): AlertClaim {
+  const alert = record.alertPending!;
+  return { clusterName: record.clusterName, ruleId: record.ruleId, token: alert.claimToken!, alert };
+}
+
+function decide(current: StateRecord | undefined, obs: ValidObservation, terms: ClaimTerms): Decision {
+  const { nowIso } = terms;
+  const claimed = (pending: PendingAlert): PendingAlert => ({
+    ...pending,
+    claimToken: terms.token,
+    leaseUntil: terms.leaseUntil,
+  });
   if (current !== undefined) {
-    // A slower handler that read AWS earlier must not overwrite (and alert on) older truth.
+    const pending = current.alertPending;
+    // A stale observation never claims: the caller would rebuild the alert from outdated findings.
     if (obs.observedAtMs < Date.parse(current.observedAt)) {
       return { result: { transition: 'NONE', reason: 'STALE', current } };
     }
@@ -269,11 +402,23 @@ function decide(current: StateRecord | undefined, obs: ValidObservation, nowIso:
       current.lastEventId === obs.eventId &&
       current.observedAt === obs.observedAt
     ) {
-      return { result: { transition: 'NONE', reason: 'DUPLICATE', current } };
+      if (!isClaimable(pending, nowIso))
+        return { result: { transition: 'NONE', reason: 'DUPLICATE', current } };
+      // Nothing new to store, but an earlier run's alert is orphaned: take it over.
+      const write = {
+        ...current,
+        version: current.version + 1,
+        updatedAt: nowIso,
+        alertPending: claimed(pending),
+      };
+      return {
+        write,
+        result: { transition: 'NONE', reason: 'DUPLICATE', current: write, claim: claimOf(write) },
+      };
     }
   }
   const changed = current?.compliance !== obs.compliance;
-  const write: StateRecord = {
+  const base: StateRecord = {
     clusterName: obs.clusterName,
     ruleId: obs.ruleId,
     compliance: obs.compliance,
@@ -286,14 +431,39 @@ function decide(current: StateRecord | undefined, obs: ValidObservation, nowIso:
   };
   const transition = classifyTransition(current?.compliance, obs.compliance);
   if (transition !== 'NONE') {
+    const write: StateRecord = {
+      ...base,
+      alertPending: claimed({
+        kind: transition,
+        ...(current === undefined
+          ? {}
+          : { previousCompliance: current.compliance, previousSince: current.since }),
+        eventId: obs.eventId,
+        observedAt: obs.observedAt,
+        ...(obs.alertDetail === undefined ? {} : { detail: obs.alertDetail }),
+      }),
+    };
     return {
       write,
-      result: { transition, ...(current === undefined ? {} : { previous: current }), current: write },
+      result: {
+        transition,
+        ...(current === undefined ? {} : { previous: current }),
+        current: write,
+        claim: claimOf(write),
+      },
     };
   }
   const reason: QuietReason =
     current === undefined ? 'FIRST_SIGHTING' : changed ? 'SILENT_CHANGE' : 'UNCHANGED';
-  return { write, result: { transition: 'NONE', reason, current: write } };
+  const pending = current?.alertPending;
+  if (pending === undefined) return { write: base, result: { transition: 'NONE', reason, current: base } };
+  if (!isClaimable(pending, nowIso)) {
+    // Carried over untouched: the run holding the claim is still publishing it.
+    const write = { ...base, alertPending: pending };
+    return { write, result: { transition: 'NONE', reason, current: write } };
+  }
+  const write = { ...base, alertPending: claimed(pending) };
+  return { write, result: { transition: 'NONE', reason, current: write, claim: claimOf(write) } };
 }
 
 function toItem(record: StateRecord): Record<string, AttributeValue> {
@@ -308,6 +478,50 @@ function toItem(record: StateRecord): Record<string, AttributeValue> {
     observedAt: { S: record.observedAt },
     version: { N: String(record.version) },
     updatedAt: { S: record.updatedAt },
+    ...(record.alertPending === undefined ? {} : pendingToItem(record.alertPending)),
+  };
+}
+
+/**
+ * Flat attributes rather than a map: markAlerted/releaseAlertClaim condition on and remove the claim by name,
+ * and the item stays readable in the console.
+ */
+function pendingToItem(p: PendingAlert): Record<string, AttributeValue> {
+  const optional = (name: string, value: string | undefined) =>
+    value === undefined ? {} : { [name]: { S: value } };
+  return {
+    alertPending: { S: p.kind },
+    ...optional('alertPreviousCompliance', p.previousCompliance),
+    ...optional('alertPreviousSince', p.previousSince),
+    alertEventId: { S: p.eventId },
+    alertObservedAt: { S: p.observedAt },
+    ...optional('alertDetail', p.detail),
+    ...optional('alertClaimToken', p.claimToken),
+    ...optional('alertLeaseUntil', p.leaseUntil),
+  };
+}
+
+function pendingFromItem(item: Record<string, AttributeValue>): PendingAlert | undefined {
+  const kind = item['alertPending']?.S;
+  if (kind === undefined) return undefined;
+  if (kind !== 'NEW_VIOLATION' && kind !== 'RESOLVED') {
+    throw new Error(`state item ${describeKey(item)} holds pending alert ${kind}`);
+  }
+  const previousCompliance = item['alertPreviousCompliance']?.S;
+  const optional = <K extends keyof PendingAlert>(key: K, value: PendingAlert[K] | undefined) =>
+    value === undefined ? {} : { [key]: value };
+  return {
+    kind,
+    ...optional(
+      'previousCompliance',
+      isStoredCompliance(previousCompliance) ? previousCompliance : undefined,
+    ),
+    ...optional('previousSince', item['alertPreviousSince']?.S),
+    eventId: requireString(item, 'alertEventId'),
+    observedAt: requireString(item, 'alertObservedAt'),
+    ...optional('detail', item['alertDetail']?.S),
+    ...optional('claimToken', item['alertClaimToken']?.S),
+    ...optional('leaseUntil', item['alertLeaseUntil']?.S),
   };
 }
 
@@ -318,6 +532,7 @@ function fromItem(item: Record<string, AttributeValue>): StateRecord {
   }
   const version = Number(item['version']?.N);
   if (!Number.isInteger(version)) throw new Error(`state item ${describeKey(item)} has no numeric version`);
+  const alertPending = pendingFromItem(item);
   return {
     clusterName: requireString(item, PARTITION_KEY),
     ruleId: requireString(item, SORT_KEY),
@@ -328,6 +543,7 @@ function fromItem(item: Record<string, AttributeValue>): StateRecord {
     observedAt: requireString(item, 'observedAt'),
     version,
     updatedAt: requireString(item, 'updatedAt'),
+    ...(alertPending === undefined ? {} : { alertPending }),
   };
 }
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { processCloudTrailEvent, processRecheckMessage, processSweep } from '../../drift/process-event';
 import { MAX_RECHECK_ATTEMPTS } from '../../drift/recheck-queue';
+import { StateStore } from '../../state/state-store';
 import {
   addPrivateCluster,
   emptySnapshot,
@@ -11,10 +13,12 @@ import {
 import { endpoint, group } from '../../testkit/snapshot-edits';
 import { startDynalite, type LocalDynamo } from '../state/dynalite';
 import {
+  CHAT_TOPIC,
   REGION,
   chatAlerts,
   configMock,
   configRulesStarted,
+  snsMock,
   harness,
   recheckMessages,
   resetMocks,
@@ -286,5 +290,81 @@ describe('processSweep', () => {
     expect(JSON.stringify(chatAlerts()[0]?.body)).toContain('scheduled sweep');
     // The deleted cluster's violation is gone silently: no RESOLVED for a cluster that no longer exists.
     expect(chatAlerts()).toHaveLength(1);
+  });
+});
+
+describe('alerts whose publish failed after the state was recorded', () => {
+  const RULE = 'VPC_ENDPOINTS_SECURITY_GROUPS';
+
+  /** A cluster whose endpoint SG is broken, the breaking event, and a chat topic that fails the next publish. */
+  async function brokenWithFailingChat() {
+    const { snapshot, ids } = account();
+    await processSweep(h.deps, REGION);
+    resetMocks();
+    revokeEndpointIngress(snapshot, ids);
+    const event = revoke(ids.endpointSecurityGroupId);
+    snsMock
+      .on(PublishCommand, { TopicArn: CHAT_TOPIC })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }))
+      .resolves({ MessageId: 'p-2' });
+    await expect(processCloudTrailEvent(h.deps, event, REGION)).rejects.toThrow('could not be published');
+    const reader = new StateStore(local.client, local.tableName);
+    const pending = (await reader.get(ids.name, RULE))?.alertPending;
+    expect(pending).toMatchObject({ kind: 'NEW_VIOLATION', eventId: event.detail.eventID });
+    // Released on failure, so the retry need not wait for the lease.
+    expect(pending?.claimToken).toBeUndefined();
+    return { ids, event, reader };
+  }
+
+  it('resends the alert exactly once on the retry and clears the pending flag', async () => {
+    const { ids, event, reader } = await brokenWithFailingChat();
+    resetMocks();
+
+    const retry = await processCloudTrailEvent(h.deps, structuredClone(event), REGION);
+
+    expect(retry.alerts).toEqual([
+      { clusterName: ids.name, ruleId: RULE, kind: 'NEW_VIOLATION', resent: true },
+    ]);
+    const [alert, ...rest] = chatAlerts();
+    expect(rest).toEqual([]);
+    expect(JSON.stringify(alert?.body)).toContain('alice');
+    expect((await reader.get(ids.name, RULE))?.alertPending).toBeUndefined();
+
+    // A further redelivery finds nothing left to send.
+    resetMocks();
+    const again = await processCloudTrailEvent(h.deps, structuredClone(event), REGION);
+    expect(again.alerts).toEqual([]);
+    expect(chatAlerts()).toEqual([]);
+  });
+
+  it('sends one alert when two retries run at once', async () => {
+    const { event, ids, reader } = await brokenWithFailingChat();
+    resetMocks();
+
+    const outcomes = await Promise.all([
+      processCloudTrailEvent(h.deps, structuredClone(event), REGION),
+      processCloudTrailEvent(h.deps, structuredClone(event), REGION),
+    ]);
+
+    expect(outcomes.flatMap((o) => o.alerts)).toHaveLength(1);
+    expect(chatAlerts()).toHaveLength(1);
+    expect((await reader.get(ids.name, RULE))?.alertPending).toBeUndefined();
+  });
+
+  it('lets the sweep deliver an alert no retry delivered, still naming who made the change', async () => {
+    const { ids } = await brokenWithFailingChat();
+    resetMocks();
+
+    const sweep = await processSweep(h.deps, REGION);
+
+    expect(sweep.alerts).toContainEqual({
+      clusterName: ids.name,
+      ruleId: RULE,
+      kind: 'NEW_VIOLATION',
+      resent: true,
+    });
+    const body = JSON.stringify(chatAlerts().find((a) => a.attributes.clusterName === ids.name)?.body);
+    expect(body).toContain('arn:aws:sts::111122223333:assumed-role/NetworkAdmin/alice');
+    expect(body).not.toContain('scheduled sweep');
   });
 });

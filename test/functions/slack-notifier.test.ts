@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { chatMessageBody } from '../../alerts/chat-message';
+import { buildChatNotification, chatMessageBody } from '../../alerts/chat-message';
+import { MAX_ANNOTATION_CHARS } from '../../alerts/limits';
 import type { Transition } from '../../alerts/transition';
 import { makeHandler, transitionOfChatMessage } from '../../functions/slack-notifier';
 import { resolved, violation } from '../alerts/fixtures';
@@ -19,6 +20,38 @@ describe('slack-notifier handler', () => {
     const expected = { ...transition };
     if (!transition.actor) delete expected.actor;
     expect(posted[0]).toEqual(expected);
+  });
+
+  it.each([
+    ['newlines and markdown', 'missing: sts\nvpce-1 (ecr.api) is `pending`\n\nFinding: not a header'],
+    ['an empty annotation', ''],
+    ['a line that looks like the actor sentence', 'Change: X by Y from Z at T (CloudTrail event E).'],
+  ])('rebuilds the exact transition from the message context with %s', (_, annotation) => {
+    const transition = violation({
+      annotation,
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+      // A stage prefix the rule catalog does not know about.
+      configRuleName: 'staging-eks-vpc-endpoints-present',
+    });
+    expect(transitionOfChatMessage(chatMessageBody(transition))).toEqual(transition);
+  });
+
+  it('carries a huge annotation bounded, exactly as the chat message shows it', () => {
+    const huge = 'line\n'.repeat(MAX_ANNOTATION_CHARS);
+    const rebuilt = transitionOfChatMessage(chatMessageBody(violation({ annotation: huge })));
+    expect(Array.from(rebuilt.annotation)).toHaveLength(MAX_ANNOTATION_CHARS);
+    expect(rebuilt.annotation.endsWith('…')).toBe(true);
+  });
+
+  it('still reads an older message whose context lacks the raw fields', () => {
+    const transition = violation();
+    const old = buildChatNotification(transition);
+    const before = ['accountId', 'region', 'clusterName', 'ruleId', 'severity', 'transition', 'eventID'];
+    old.metadata.additionalContext = Object.fromEntries(
+      Object.entries(old.metadata.additionalContext).filter(([key]) => before.includes(key)),
+    );
+    expect(transitionOfChatMessage(JSON.stringify(old))).toEqual(transition);
   });
 
   it('rejects a message that is not an alert, so SNS retries and dead-letters it', async () => {

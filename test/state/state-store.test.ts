@@ -330,3 +330,138 @@ describe('StateStore cluster listing and forgetting', () => {
     expect(await store.listClusters()).toContain(gone);
   });
 });
+
+describe('StateStore pending alerts (outbox for publishes that fail after the write)', () => {
+  const RULE = 'VPC_ENDPOINTS_PRESENT';
+  const LEASE_MS = 60_000;
+  let clock = Date.parse('2030-06-01T00:00:00Z');
+  let clocked: StateStore;
+
+  beforeAll(() => {
+    clocked = new StateStore(local.client, local.tableName, {
+      now: () => new Date(clock),
+      alertLeaseMs: LEASE_MS,
+    });
+  });
+
+  it('claims the alert with the winning write and clears it with markAlerted, once', async () => {
+    const cluster = freshCluster();
+    const won = await clocked.record(observation(cluster, { alertDetail: '{"who":"alice"}' }));
+
+    expect(won.transition).toBe('NEW_VIOLATION');
+    expect(won.claim?.alert).toMatchObject({
+      kind: 'NEW_VIOLATION',
+      eventId: 'evt-1',
+      observedAt: at(0),
+      detail: '{"who":"alice"}',
+    });
+    expect((await clocked.get(cluster, RULE))?.alertPending?.kind).toBe('NEW_VIOLATION');
+
+    expect(await clocked.markAlerted(won.claim!)).toBe(true);
+    expect((await clocked.get(cluster, RULE))?.alertPending).toBeUndefined();
+    expect(await clocked.markAlerted(won.claim!)).toBe(false);
+    // Cleared: a later observation has nothing to resend.
+    const later = await clocked.record(observation(cluster, { eventId: 'e2', observedAt: at(1) }));
+    expect(later.claim).toBeUndefined();
+  });
+
+  it.each([
+    ['an UNCHANGED observation (a retry re-reads AWS)', { eventId: 'evt-1', observedAt: at(1) }, 'UNCHANGED'],
+    ['an exact DUPLICATE delivery', {}, 'DUPLICATE'],
+  ])('hands a released alert to %s, with the data to resend it', async (_label, retry, reason) => {
+    const cluster = freshCluster();
+    await clocked.record(
+      observation(cluster, { compliance: 'COMPLIANT', eventId: 'e0', observedAt: at(-5) }),
+    );
+    const won = await clocked.record(observation(cluster));
+    // The publish failed: the run gives the claim back.
+    expect(await clocked.releaseAlertClaim(won.claim!)).toBe(true);
+
+    const retried = await clocked.record(observation(cluster, retry));
+
+    expect(retried).toMatchObject({ transition: 'NONE', reason });
+    expect(retried.claim?.alert).toMatchObject({
+      kind: 'NEW_VIOLATION',
+      previousCompliance: 'COMPLIANT',
+      previousSince: at(-5),
+      eventId: 'evt-1',
+    });
+    expect(retried.claim?.token).not.toBe(won.claim?.token);
+    expect(await clocked.markAlerted(retried.claim!)).toBe(true);
+    expect((await clocked.get(cluster, RULE))?.alertPending).toBeUndefined();
+  });
+
+  it('does not hand out an alert whose claim is live (a concurrent duplicate is still publishing)', async () => {
+    const cluster = freshCluster();
+    const results = await Promise.all([
+      clocked.record(observation(cluster)),
+      clocked.record(observation(cluster, { observedAt: at(0) })),
+      clocked.record(observation(cluster, { eventId: 'evt-1', observedAt: at(1) })),
+    ]);
+
+    expect(results.filter((r) => r.claim !== undefined)).toHaveLength(1);
+    // Whoever refreshed the row after the winner kept its claim, so the winner can still clear it.
+    const winner = results.find((r) => r.claim !== undefined)!;
+    expect(await clocked.markAlerted(winner.claim!)).toBe(true);
+  });
+
+  it('gives a released alert to exactly one of many concurrent retries', async () => {
+    for (let round = 0; round < 5; round++) {
+      const cluster = freshCluster();
+      const won = await clocked.record(observation(cluster));
+      await clocked.releaseAlertClaim(won.claim!);
+
+      const retries = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          clocked.record(observation(cluster, { observedAt: at(i % 2), eventId: 'evt-1' })),
+        ),
+      );
+
+      expect(retries.filter((r) => r.claim !== undefined)).toHaveLength(1);
+    }
+  });
+
+  it('lets a later run take over a claim whose holder died, and the dead claim can no longer clear it', async () => {
+    const cluster = freshCluster();
+    const won = await clocked.record(observation(cluster));
+    const early = await clocked.record(observation(cluster, { eventId: 'e2', observedAt: at(1) }));
+    expect(early.claim).toBeUndefined();
+
+    clock += LEASE_MS;
+    const late = await clocked.record(observation(cluster, { eventId: 'e3', observedAt: at(2) }));
+
+    expect(late.claim?.alert.kind).toBe('NEW_VIOLATION');
+    expect(await clocked.markAlerted(won.claim!)).toBe(false);
+    expect(await clocked.markAlerted(late.claim!)).toBe(true);
+  });
+
+  it('replaces a still-pending alert with a newer transition of the same key', async () => {
+    const cluster = freshCluster();
+    const violated = await clocked.record(observation(cluster));
+    await clocked.releaseAlertClaim(violated.claim!);
+
+    const fixed = await clocked.record(
+      observation(cluster, { compliance: 'COMPLIANT', eventId: 'fix', observedAt: at(3) }),
+    );
+
+    expect(fixed.transition).toBe('RESOLVED');
+    expect(fixed.claim?.alert).toMatchObject({
+      kind: 'RESOLVED',
+      previousCompliance: 'NON_COMPLIANT',
+      eventId: 'fix',
+    });
+    expect(await clocked.markAlerted(violated.claim!)).toBe(false);
+    expect((await clocked.get(cluster, RULE))?.alertPending?.kind).toBe('RESOLVED');
+  });
+
+  it('never hands a pending alert to a stale observation', async () => {
+    const cluster = freshCluster();
+    const won = await clocked.record(observation(cluster, { observedAt: at(5) }));
+    await clocked.releaseAlertClaim(won.claim!);
+
+    const stale = await clocked.record(observation(cluster, { eventId: 'old', observedAt: at(1) }));
+
+    expect(stale).toMatchObject({ transition: 'NONE', reason: 'STALE' });
+    expect(stale.claim).toBeUndefined();
+  });
+});

@@ -16,6 +16,18 @@ export const ParameterValueSchema = z.union([z.string(), z.number(), z.boolean()
   error: PARAMETER_VALUE_EXPECTED,
 });
 
+/** AWS Config's MaximumExecutionFrequency values (ConfigRule Source.SourceDetails). */
+export const CONFIG_PERIODIC_FREQUENCIES = [
+  'One_Hour',
+  'Three_Hours',
+  'Six_Hours',
+  'Twelve_Hours',
+  'TwentyFour_Hours',
+] as const;
+
+/** SSM parameter names: letters, digits, `_.-`, and `/` for a hierarchy (a leading `/` or none). */
+const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
+
 /**
  * The keys of the config file. Deploy-time settings (`alerts`, `schedule`) belong here
  * too, so one file serves the CLI and the deployment: add them to this shape (the CLI
@@ -27,6 +39,27 @@ export const configFileShape = {
   rules: z.union([z.array(z.string()), z.string()], { error: 'expected a list of rule ids' }).optional(),
   /** Parameters (like `--param`), SPEC §4's flat namespace. */
   parameters: z.record(z.string(), ParameterValueSchema).optional(),
+  /** Deploy only (the CLI ignores it): who hears about transitions (SPEC §9). */
+  alerts: z
+    .strictObject({
+      emails: z.array(z.email({ error: 'expected an email address' })).optional(),
+      /** Name of the SSM SecureString holding the Slack webhook URL; the URL itself never sits in a file. */
+      slackWebhookParameter: z
+        .string()
+        .regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name such as /guard/slack-webhook' })
+        .optional(),
+    })
+    .optional(),
+  /** Deploy only (the CLI ignores it): how often the sweep and the periodic Config run happen. */
+  schedule: z
+    .strictObject({
+      sweep: z
+        .string()
+        .regex(/^(rate|cron)\(.+\)$/, { error: 'expected an EventBridge schedule such as rate(1 hour)' })
+        .optional(),
+      configPeriodic: z.enum(CONFIG_PERIODIC_FREQUENCIES).optional(),
+    })
+    .optional(),
 };
 
 /** Unknown top-level keys are errors: a typo (`parameter:`) must not silently drop settings. */

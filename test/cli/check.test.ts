@@ -309,7 +309,7 @@ describe('check: errors are one line on stderr with exit code 2', () => {
     const config = files.write('typo.yaml', 'parameter:\n  egressMode: nat\n');
     expectOneLineError(
       runCli(['check', '--snapshot', compliantFile, '--config', config]),
-      /config file .*typo\.yaml: unknown key parameter \(allowed keys: rules, parameters\)/,
+      /config file .*typo\.yaml: unknown key parameter \(allowed keys: rules, parameters, alerts, schedule\)/,
     );
   });
 

@@ -1,0 +1,314 @@
+'use strict';
+/**
+ * Generates the parts of serverless.yml that depend on the stage configuration (serverless.yml
+ * cannot loop): one Config rule per enabled rule, the roles, the alert topics and their
+ * subscribers, the environment. serverless.yml reads the exports below with
+ * `${file(./deploy/resources.js):NAME}`; each is called with the Framework's resolver, from which
+ * only the stage is taken. `buildDeployment` is the pure core, for tests.
+ */
+const { loadSources } = require('./sources');
+const { loadStageConfig, resolveStageConfig } = require('./stage-config');
+const { roleResources, sub, getAtt } = require('./iam');
+
+const SERVICE = 'private-eks-guard';
+const CONFIG_RULE_NAME_PREFIX = 'private-eks-';
+
+/** SPEC §7: the resource types whose changes trigger the rules. */
+const COMPLIANCE_RESOURCE_TYPES = [
+  'AWS::EKS::Cluster',
+  'AWS::EC2::VPC',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::NetworkAcl',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::VPCEndpoint',
+  'AWS::EC2::DHCPOptions',
+];
+
+/** Function keys of serverless.yml, in the order they appear there. */
+const FUNCTION_KEYS = ['configEvaluator', 'drift', 'sweep', 'slackNotifier'];
+
+/** The Framework's default name (service-stage-key); the roles' log ARNs must name it up front. */
+function functionName(stage, key) {
+  return `${SERVICE}-${stage}-${key}`;
+}
+
+function pascal(text) {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+function configRuleLogicalId(ruleId) {
+  return `ConfigRule${pascal(ruleId)}`;
+}
+
+function lambdaLogicalId(key) {
+  return `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
+}
+
+function topicKey(stage) {
+  return {
+    TopicKey: {
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        Description: `${SERVICE} ${stage}: encrypts the alert topics`,
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              // The default key policy: the account's IAM policies decide (the roles' kms grants).
+              Sid: 'AccountAdministers',
+              Effect: 'Allow',
+              Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+            {
+              // SNS delivers to subscribers, CloudWatch alarms and EventBridge rules publish to the topics.
+              Sid: 'ServicesUseForTopics',
+              Effect: 'Allow',
+              Principal: {
+                Service: ['sns.amazonaws.com', 'cloudwatch.amazonaws.com', 'events.amazonaws.com'],
+              },
+              Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+      },
+    },
+    TopicKeyAlias: {
+      Type: 'AWS::KMS::Alias',
+      Properties: { AliasName: `alias/${SERVICE}-${stage}-alerts`, TargetKeyId: { Ref: 'TopicKey' } },
+    },
+  };
+}
+
+function topics(stage, emails) {
+  const resources = {
+    ChatTopic: {
+      Type: 'AWS::SNS::Topic',
+      Properties: {
+        DisplayName: `${SERVICE} ${stage} (chat)`,
+        KmsMasterKeyId: { Ref: 'TopicKey' },
+      },
+    },
+    EmailTopic: {
+      Type: 'AWS::SNS::Topic',
+      Properties: {
+        DisplayName: `${SERVICE} ${stage}`,
+        KmsMasterKeyId: { Ref: 'TopicKey' },
+      },
+    },
+  };
+  emails.forEach((address, index) => {
+    resources[`EmailSubscription${index + 1}`] = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { TopicArn: { Ref: 'EmailTopic' }, Protocol: 'email', Endpoint: address },
+    };
+  });
+  return resources;
+}
+
+function queues(driftTimeoutSeconds) {
+  return {
+    DeadLetterQueue: {
+      Type: 'AWS::SQS::Queue',
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 },
+    },
+    RecheckQueue: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        SqsManagedSseEnabled: true,
+        // AWS's guidance for Lambda event sources: at least six times the function timeout.
+        VisibilityTimeout: driftTimeoutSeconds * 6,
+        // A re-check the drift Lambda keeps failing lands with the failed async invocations.
+        RedrivePolicy: { deadLetterTargetArn: getAtt('DeadLetterQueue'), maxReceiveCount: 3 },
+      },
+    },
+    DeadLetterAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmDescription: `${SERVICE}: a Lambda invocation or re-check failed for good; see the dead-letter queue`,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('DeadLetterQueue', 'QueueName') }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'EmailTopic' }],
+      },
+    },
+  };
+}
+
+function configRules(rules, configPeriodic) {
+  const resources = {
+    // One permission for every rule: a per-rule SourceArn would need the rule, which needs the permission.
+    ConfigEvaluatorConfigPermission: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        FunctionName: getAtt(lambdaLogicalId('configEvaluator')),
+        Action: 'lambda:InvokeFunction',
+        Principal: 'config.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      },
+    },
+  };
+  for (const rule of rules) {
+    resources[configRuleLogicalId(rule.id)] = {
+      Type: 'AWS::Config::ConfigRule',
+      DependsOn: ['ConfigEvaluatorConfigPermission'],
+      Properties: {
+        ConfigRuleName: rule.configRuleName,
+        Description: `private-eks-guard ${rule.id}`,
+        InputParameters: rule.inputParameters,
+        Scope: { ComplianceResourceTypes: [...COMPLIANCE_RESOURCE_TYPES] },
+        Source: {
+          Owner: 'CUSTOM_LAMBDA',
+          SourceIdentifier: getAtt(lambdaLogicalId('configEvaluator')),
+          SourceDetails: [
+            { EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' },
+            { EventSource: 'aws.config', MessageType: 'OversizedConfigurationItemChangeNotification' },
+            {
+              EventSource: 'aws.config',
+              MessageType: 'ScheduledNotification',
+              MaximumExecutionFrequency: configPeriodic,
+            },
+          ],
+        },
+      },
+    };
+  }
+  return resources;
+}
+
+function slackSubscription() {
+  return {
+    SlackNotifierSubscription: {
+      Type: 'AWS::SNS::Subscription',
+      Properties: {
+        TopicArn: { Ref: 'ChatTopic' },
+        Protocol: 'lambda',
+        Endpoint: getAtt(lambdaLogicalId('slackNotifier')),
+      },
+    },
+    SlackNotifierSnsPermission: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        FunctionName: getAtt(lambdaLogicalId('slackNotifier')),
+        Action: 'lambda:InvokeFunction',
+        Principal: 'sns.amazonaws.com',
+        SourceArn: { Ref: 'ChatTopic' },
+      },
+    },
+  };
+}
+
+const DRIFT_TIMEOUT_SECONDS = 120;
+
+/** Everything serverless.yml takes from the stage configuration. */
+function buildDeployment({ stage, config }) {
+  const resolved = resolveStageConfig(config);
+  const functionNames = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, functionName(stage, key)]));
+  const slack = resolved.slackWebhookParameter !== undefined;
+  const ruleLogicalIds = resolved.rules.map((rule) => configRuleLogicalId(rule.id));
+
+  const environment = {
+    STATE_TABLE_NAME: { Ref: 'StateTable' },
+    CHAT_TOPIC_ARN: { Ref: 'ChatTopic' },
+    EMAIL_TOPIC_ARN: { Ref: 'EmailTopic' },
+    RECHECK_QUEUE_URL: { Ref: 'RecheckQueue' },
+    GUARD_CONFIG: JSON.stringify({
+      rules: resolved.rules.map((rule) => rule.id),
+      parameters: resolved.parameterTexts,
+    }),
+    CONFIG_RULE_NAME_PREFIX,
+    POWERTOOLS_SERVICE_NAME: SERVICE,
+    // Stack traces through the minified bundles point at the TypeScript sources.
+    NODE_OPTIONS: '--enable-source-maps',
+    ...(slack ? { SLACK_WEBHOOK_PARAMETER: resolved.slackWebhookParameter } : {}),
+  };
+
+  const Resources = {
+    StateTable: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: loadSources().stateTableCloudFormationProperties(),
+    },
+    ...topicKey(stage),
+    ...topics(stage, resolved.emails),
+    ...queues(DRIFT_TIMEOUT_SECONDS),
+    ...roleResources({
+      functionNames,
+      ruleLogicalIds,
+      slackWebhookParameter: resolved.slackWebhookParameter,
+    }),
+    ...configRules(resolved.rules, resolved.configPeriodic),
+    ...(slack ? slackSubscription() : {}),
+  };
+
+  const Outputs = {
+    ChatTopicArn: { Value: { Ref: 'ChatTopic' }, Description: 'Subscribe AWS Chatbot here' },
+    EmailTopicArn: { Value: { Ref: 'EmailTopic' }, Description: 'Subscribe people and pagers here' },
+    StateTableName: { Value: { Ref: 'StateTable' } },
+    DeadLetterQueueUrl: { Value: { Ref: 'DeadLetterQueue' } },
+  };
+
+  const optionalFunctions = slack
+    ? {
+        slackNotifier: {
+          handler: 'functions/slack-notifier.handler',
+          description: 'Posts alerts from the chat topic to the Slack webhook',
+          role: 'SlackNotifierRole',
+          timeout: 30,
+          memorySize: 256,
+          destinations: { onFailure: { type: 'sqs', arn: getAtt('DeadLetterQueue') } },
+        },
+      }
+    : {};
+
+  return {
+    environment,
+    resources: { Resources, Outputs },
+    optionalFunctions,
+    driftEventPattern: loadSources().DRIFT_EVENT_PATTERN,
+    sweepSchedule: resolved.sweepSchedule,
+    driftTimeoutSeconds: DRIFT_TIMEOUT_SECONDS,
+    rules: resolved.rules,
+  };
+}
+
+const byStage = new Map();
+
+/** Memoised: serverless.yml asks for several parts of one stage's deployment. */
+async function deploymentFor({ resolveVariable }) {
+  const stage = await resolveVariable('sls:stage');
+  if (!byStage.has(stage)) byStage.set(stage, buildDeployment({ stage, config: loadStageConfig(stage) }));
+  return byStage.get(stage);
+}
+
+const part = (name) => async (framework) => (await deploymentFor(framework))[name];
+
+module.exports = {
+  environment: part('environment'),
+  resources: part('resources'),
+  optionalFunctions: part('optionalFunctions'),
+  driftEventPattern: part('driftEventPattern'),
+  sweepSchedule: part('sweepSchedule'),
+  driftTimeout: part('driftTimeoutSeconds'),
+  buildDeployment,
+  functionName,
+  configRuleLogicalId,
+  lambdaLogicalId,
+  COMPLIANCE_RESOURCE_TYPES,
+  CONFIG_RULE_NAME_PREFIX,
+  SERVICE,
+};

@@ -1,0 +1,48 @@
+'use strict';
+/**
+ * The TypeScript modules the deployment is generated from (rule catalog, config schema, drift
+ * pattern, IAM action list, table schema), compiled in memory with esbuild. Reading the sources
+ * rather than dist/ means a stale or partial build can never deploy a template that disagrees
+ * with the code the Lambdas are bundled from (and state/ is not part of the dist build).
+ */
+const path = require('node:path');
+const Module = require('node:module');
+const esbuild = require('esbuild');
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+const ENTRY = `
+export { RULES, ruleById } from './rules/index';
+export { configRuleName } from './engine/rule';
+export { parseParams } from './engine/params';
+export { ConfigFileSchema, loadConfigFile, configRuleIds, parameterTexts } from './cli/config-file';
+export { DRIFT_EVENT_PATTERN } from './drift/event-pattern';
+export { COLLECTOR_IAM_ACTIONS } from './aws/permissions';
+export { stateTableCloudFormationProperties } from './state/table-schema';
+`;
+
+let loaded;
+
+function loadSources() {
+  if (loaded) return loaded;
+  const result = esbuild.buildSync({
+    stdin: { contents: ENTRY, resolveDir: REPO_ROOT, sourcefile: 'deploy-sources.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // zod, yaml, ipaddr.js … load from node_modules as usual; only our own code is compiled.
+    packages: 'external',
+    write: false,
+    logLevel: 'silent',
+  });
+  const file = path.join(REPO_ROOT, 'deploy', '.sources.generated.js');
+  const compiled = new Module(file, module);
+  compiled.filename = file;
+  compiled.paths = Module._nodeModulePaths(REPO_ROOT);
+  compiled._compile(result.outputFiles[0].text, file);
+  loaded = compiled.exports;
+  return loaded;
+}
+
+module.exports = { loadSources, REPO_ROOT };

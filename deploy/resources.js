@@ -13,17 +13,8 @@ const { roleResources, sub, getAtt } = require('./iam');
 const SERVICE = 'private-eks-guard';
 const CONFIG_RULE_NAME_PREFIX = 'private-eks-';
 
-/** SPEC §7: the resource types whose changes trigger the rules. */
-const COMPLIANCE_RESOURCE_TYPES = [
-  'AWS::EKS::Cluster',
-  'AWS::EC2::VPC',
-  'AWS::EC2::Subnet',
-  'AWS::EC2::RouteTable',
-  'AWS::EC2::NetworkAcl',
-  'AWS::EC2::SecurityGroup',
-  'AWS::EC2::VPCEndpoint',
-  'AWS::EC2::DHCPOptions',
-];
+/** SPEC §7's scope, from the evaluator itself, so the rules fire on exactly what it can judge. */
+const complianceResourceTypes = () => [...loadSources().SCOPE_RESOURCE_TYPES];
 
 /** Function keys of serverless.yml, in the order they appear there. */
 const FUNCTION_KEYS = ['configEvaluator', 'drift', 'sweep', 'slackNotifier'];
@@ -171,7 +162,7 @@ function configRules(rules, configPeriodic) {
         ConfigRuleName: rule.configRuleName,
         Description: `private-eks-guard ${rule.id}`,
         InputParameters: rule.inputParameters,
-        Scope: { ComplianceResourceTypes: [...COMPLIANCE_RESOURCE_TYPES] },
+        Scope: { ComplianceResourceTypes: complianceResourceTypes() },
         Source: {
           Owner: 'CUSTOM_LAMBDA',
           SourceIdentifier: getAtt(lambdaLogicalId('configEvaluator')),
@@ -308,7 +299,6 @@ module.exports = {
   functionName,
   configRuleLogicalId,
   lambdaLogicalId,
-  COMPLIANCE_RESOURCE_TYPES,
   CONFIG_RULE_NAME_PREFIX,
   SERVICE,
 };

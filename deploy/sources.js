@@ -18,6 +18,7 @@ export { parseParams } from './engine/params';
 export { ConfigFileSchema, loadConfigFile, configRuleIds, parameterTexts } from './cli/config-file';
 export { DRIFT_EVENT_PATTERN } from './drift/event-pattern';
 export { COLLECTOR_IAM_ACTIONS } from './aws/permissions';
+export { SCOPE_RESOURCE_TYPES } from './config-rules/scope';
 export { stateTableCloudFormationProperties } from './state/table-schema';
 `;
 

@@ -7,9 +7,9 @@ class PlainSummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stdout.write(
-      `\n${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`,
-    );
+    const line = `${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`;
+    // Jest prints "Ran all test suites." after the reporters; the closing line must come last.
+    process.once('exit', () => process.stdout.write(`\n${line}`));
   }
 }
 module.exports = PlainSummaryReporter;

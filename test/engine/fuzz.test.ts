@@ -8,6 +8,13 @@ import { RULES } from '../../rules';
 import { parseSnapshot } from '../../snapshot/load';
 import { SECTIONS, type SectionName, type Snapshot } from '../../snapshot/schema';
 import { SnapshotView } from '../../snapshot/view';
+import {
+  applyPathMutation,
+  pathMutations,
+  pathsOf,
+  type Key,
+  type PathMutation,
+} from '../../testkit/json-mutations';
 import { addPrivateCluster, emptySnapshot, type ClusterIds } from '../../testkit/private-cluster';
 
 /*
@@ -17,9 +24,8 @@ import { addPrivateCluster, emptySnapshot, type ClusterIds } from '../../testkit
  * declares it needs but the snapshot lacks.
  */
 
-type Key = string | number;
 type Mutation =
-  | { kind: 'delete' | 'null' | 'toString' | 'toNumber'; path: Key[] }
+  | PathMutation
   | { kind: 'deleteSection'; section: SectionName | 'ec2' }
   | { kind: 'deleting'; cluster: number };
 
@@ -34,21 +40,8 @@ function baseSnapshot(): unknown {
 
 const BASE = baseSnapshot();
 
-function pathsOf(value: unknown, path: Key[] = [], out: { path: Key[]; value: unknown }[] = []) {
-  if (path.length > 0) out.push({ path, value });
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...path, i], out));
-  else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], out);
-  }
-  return out;
-}
-
 function mutationArbitrary(): fc.Arbitrary<Mutation> {
-  const paths = pathsOf(BASE);
-  const select = (keep: (p: { path: Key[]; value: unknown }) => boolean) =>
-    paths.filter(keep).map((p) => p.path);
-  const of = (kind: 'delete' | 'null' | 'toString' | 'toNumber', list: Key[][]) =>
-    fc.constantFrom(...list).map((path): Mutation => ({ kind, path }));
+  const m = pathMutations(BASE);
   return fc.oneof(
     {
       weight: 3,
@@ -56,34 +49,10 @@ function mutationArbitrary(): fc.Arbitrary<Mutation> {
         .constantFrom<SectionName | 'ec2'>('ec2', ...SECTIONS)
         .map((section): Mutation => ({ kind: 'deleteSection', section })),
     },
-    {
-      weight: 4,
-      arbitrary: of(
-        'delete',
-        select(({ path }) => typeof path[path.length - 1] === 'string'),
-      ),
-    },
-    {
-      weight: 2,
-      arbitrary: of(
-        'null',
-        select(() => true),
-      ),
-    },
-    {
-      weight: 1,
-      arbitrary: of(
-        'toString',
-        select(({ value }) => typeof value === 'number'),
-      ),
-    },
-    {
-      weight: 1,
-      arbitrary: of(
-        'toNumber',
-        select(({ value }) => typeof value === 'string'),
-      ),
-    },
+    { weight: 4, arbitrary: m.deleteMember },
+    { weight: 2, arbitrary: m.nullAnything },
+    { weight: 1, arbitrary: m.numberToString },
+    { weight: 1, arbitrary: m.stringToNumber },
     { weight: 1, arbitrary: fc.nat({ max: 2 }).map((cluster): Mutation => ({ kind: 'deleting', cluster })) },
   );
 }
@@ -101,23 +70,7 @@ function applyMutation(root: Record<string, unknown>, mutation: Mutation): void 
     if (cluster && typeof cluster === 'object') (cluster as Record<string, unknown>).status = 'DELETING';
     return;
   }
-  const { kind, path } = mutation;
-  let parent = root as Record<Key, unknown>;
-  for (const key of path.slice(0, -1)) {
-    const next = parent?.[key];
-    if (next === null || typeof next !== 'object') return;
-    parent = next as Record<Key, unknown>;
-  }
-  const key = path[path.length - 1]!;
-  if (!(key in parent)) return;
-  const value = parent[key];
-  if (kind === 'delete') delete parent[key];
-  else if (kind === 'null') parent[key] = null;
-  else if (kind === 'toString' && typeof value === 'number') parent[key] = String(value);
-  else if (kind === 'toNumber' && typeof value === 'string') {
-    const number = Number(value);
-    parent[key] = Number.isFinite(number) && value.trim() !== '' ? number : value.length;
-  }
+  applyPathMutation(root, mutation);
 }
 
 /** Parameter settings that switch on the short cuts and conditional needs of SPEC §4. */

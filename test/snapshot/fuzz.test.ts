@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { SnapshotError } from '../../engine/errors';
 import { parseSnapshot, parseSnapshotText } from '../../snapshot/load';
+import { applyPathMutation, pathMutations, type Key, type PathMutation } from '../../testkit/json-mutations';
 import { privateClustersSnapshot } from '../../testkit/private-cluster';
 
 /*
@@ -14,63 +15,24 @@ import { privateClustersSnapshot } from '../../testkit/private-cluster';
 const BASE = JSON.parse(JSON.stringify(privateClustersSnapshot(2).snapshot)) as unknown;
 const clone = () => JSON.parse(JSON.stringify(BASE)) as unknown;
 
-type Key = string | number;
-type Mutation = { kind: 'delete' | 'null' | 'toString' | 'toNumber'; path: Key[] };
-
-/** Every JSON path of `value` below the root, with the type found there. */
-function pathsOf(value: unknown, path: Key[] = [], out: { path: Key[]; value: unknown }[] = []) {
-  if (path.length > 0) out.push({ path, value });
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...path, i], out));
-  else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], out);
-  }
-  return out;
-}
+type Mutation = PathMutation;
 
 /** Delete a section, delete a field, null anything, swap a number and a string. */
 function mutationArbitrary(base: unknown): fc.Arbitrary<Mutation> {
-  const paths = pathsOf(base);
-  const select = (keep: (p: { path: Key[]; value: unknown }) => boolean) =>
-    paths.filter(keep).map((p) => p.path);
-  const sections = select(
+  const m = pathMutations(base);
+  const sections = m.select(
     ({ path }) => path.length === 1 || (path.length === 2 && path[0] !== 'schemaVersion'),
   );
-  const members = select(({ path }) => typeof path[path.length - 1] === 'string');
-  const numbers = select(({ value }) => typeof value === 'number');
-  const strings = select(({ value }) => typeof value === 'string');
-  const of = (kind: Mutation['kind'], list: Key[][]) =>
-    fc.constantFrom(...list).map((path): Mutation => ({ kind, path }));
   return fc.oneof(
-    of('delete', sections),
-    of('delete', members),
-    of(
-      'null',
-      select(() => true),
-    ),
-    of('toString', numbers),
-    of('toNumber', strings),
+    m.of('delete', sections),
+    m.deleteMember,
+    m.nullAnything,
+    m.numberToString,
+    m.stringToNumber,
   );
 }
 
-/** Applies `mutation` in place; a path an earlier mutation removed is left alone. */
-function applyMutation(root: unknown, { kind, path }: Mutation): void {
-  let parent = root as Record<Key, unknown>;
-  for (const key of path.slice(0, -1)) {
-    const next = parent?.[key];
-    if (next === null || typeof next !== 'object') return;
-    parent = next as Record<Key, unknown>;
-  }
-  const key = path[path.length - 1]!;
-  if (!(key in parent)) return;
-  const value = parent[key];
-  if (kind === 'delete') delete parent[key];
-  else if (kind === 'null') parent[key] = null;
-  else if (kind === 'toString' && typeof value === 'number') parent[key] = String(value);
-  else if (kind === 'toNumber' && typeof value === 'string') {
-    const number = Number(value);
-    parent[key] = Number.isFinite(number) && value.trim() !== '' ? number : value.length;
-  }
-}
+const applyMutation = applyPathMutation;
 
 /** A path as the loader's messages (and jq) write it. */
 function jsonPathText(path: readonly Key[]): string {

@@ -39,13 +39,10 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -56,13 +53,9 @@ import { AwsReader } from '../aws/reader';
 import type { DriftOutcome } from '../drift/process-event';
 import { makeHandler } from '../functions/drift';
 import { driftDepsFromEnvironment } from '../functions/drift-runtime';
-import { stateTableCreateInput } from '../state/table-schema';
+import { startDynalite } from '../testkit/dynalite';
 import { AWS_BUCKETS, installFakeAws, useFakeCredentials, type FakeAwsServer } from '../testkit/fake-aws';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../testkit/private-cluster';
-
-// dynalite ships no types; this is the one call we use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: { createTableMs?: number }) => Server;
 
 type Json = Record<string, unknown>;
 
@@ -322,34 +315,6 @@ function initTimes(js: string, runs: number, sourceMaps: boolean): { wall: numbe
 
 // ---------------------------------------------------------------------------------------------
 // 3. Drift processing
-
-interface LocalDynamo {
-  endpoint: string;
-  close(): Promise<void>;
-}
-
-async function startDynalite(tableNames: readonly string[]): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: REGION });
-  for (const name of tableNames) {
-    await client.send(new CreateTableCommand(stateTableCreateInput(name)));
-    while (
-      (await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE'
-    ) {
-      await sleep(5);
-    }
-  }
-  client.destroy();
-  return {
-    endpoint,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-  };
-}
 
 /** SNS, SQS and Config answer every call after one AWS latency. */
 function mockMessaging(): () => void {

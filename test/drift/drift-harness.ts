@@ -16,7 +16,7 @@ import { RecheckQueue, type RecheckMessage } from '../../drift/recheck-queue';
 import { StateStore } from '../../state/state-store';
 import { installFakeAws, useFakeCredentials, type FakeAwsServer } from '../../testkit/fake-aws';
 import type { RawSnapshot } from '../../testkit/private-cluster';
-import type { LocalDynamo } from '../state/dynalite';
+import type { LocalDynamo } from '../../testkit/dynalite';
 
 export const REGION = 'eu-west-1';
 export const CHAT_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:chat';

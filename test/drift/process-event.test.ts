@@ -11,7 +11,7 @@ import {
   type RawSnapshot,
 } from '../../testkit/private-cluster';
 import { endpoint, group } from '../../testkit/snapshot-edits';
-import { startDynalite, type LocalDynamo } from '../state/dynalite';
+import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 import {
   CHAT_TOPIC,
   REGION,

@@ -12,7 +12,7 @@ import {
   sampleEventNames,
   type Harness,
 } from '../drift/drift-harness';
-import { startDynalite, type LocalDynamo } from '../state/dynalite';
+import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 
 let local: LocalDynamo;
 let h: Harness;

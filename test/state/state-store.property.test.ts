@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import fc from 'fast-check';
 import { StateStore } from '../../state/state-store';
 import type { StoredCompliance, Transition } from '../../state/transitions';
-import { startDynalite, type LocalDynamo } from './dynalite';
+import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 
 let local: LocalDynamo;
 let store: StateStore;

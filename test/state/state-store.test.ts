@@ -6,7 +6,7 @@ import {
   type RecordResult,
 } from '../../state/state-store';
 import type { StoredCompliance } from '../../state/transitions';
-import { startDynalite, type LocalDynamo } from './dynalite';
+import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 
 let local: LocalDynamo;
 let store: StateStore;

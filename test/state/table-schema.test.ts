@@ -12,7 +12,7 @@ import {
   stateTableCloudFormationProperties,
 } from '../../state/table-schema';
 import { StateContentionError, StateStore } from '../../state/state-store';
-import { startDynalite, type LocalDynamo } from './dynalite';
+import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 
 describe('state table schema', () => {
   let local: LocalDynamo;

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { stateTableCreateInput } from '../../state/table-schema';
+import { stateTableCreateInput } from '../state/table-schema';
 
 // dynalite ships no types; this is the one call we use.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -9,32 +9,45 @@ const dynalite = require('dynalite') as (options: { createTableMs?: number }) =>
 
 export interface LocalDynamo {
   client: DynamoDBClient;
+  /** `http://127.0.0.1:<port>`, for clients built elsewhere (AWS_ENDPOINT_URL_DYNAMODB). */
+  endpoint: string;
+  /** The first (usually the only) table created. */
   tableName: string;
   close(): Promise<void>;
 }
 
-/** A real DynamoDB engine on loopback with the state table created from the production schema. */
-export async function startDynalite(tableName = 'eks-guard-state'): Promise<LocalDynamo> {
+/**
+ * A real DynamoDB engine on loopback with state tables created from the production schema;
+ * used by the tests and the handler benchmark.
+ */
+export async function startDynalite(
+  tableNames: string | readonly string[] = 'eks-guard-state',
+): Promise<LocalDynamo> {
+  const names = typeof tableNames === 'string' ? [tableNames] : [...tableNames];
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
   });
-  await client.send(new CreateTableCommand(stateTableCreateInput(tableName)));
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  for (const name of names) {
+    await client.send(new CreateTableCommand(stateTableCreateInput(name)));
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
   return {
     client,
-    tableName,
+    endpoint,
+    tableName: names[0]!,
     async close() {
       // Destroying the client closes its keep-alive sockets, which would otherwise hold server.close open.
       client.destroy();

@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { ruleFacts, type Actor, type Partition, type Transition } from '../alerts/transition';
 import { collectSnapshot, type RawSnapshotJson } from '../aws/collect';
 import type { AwsReader } from '../aws/reader';
-import { configFileShape, configRuleIds, parameterTexts } from '../cli/config-file';
+import { configFileShape, configRuleIds, parameterTexts } from '../engine/guard-config';
 import { evaluateCluster } from '../engine/evaluate';
 import type { Finding } from '../engine/findings';
 import { parseParams, type Params } from '../engine/params';

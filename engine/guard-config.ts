@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/*
+ * The configuration shared by the CLI's `--config` file, the per-stage deploy file and the
+ * Lambdas' GUARD_CONFIG: only the schema, so a handler can validate its settings without
+ * loading the YAML reader the CLI uses for files (cli/config-file.ts).
+ */
+
+const PARAMETER_VALUE_EXPECTED = 'expected a string, number, boolean or list of strings';
+
+/** A parameter value as YAML/JSON may spell it; `parameterTexts` turns it into the text `--param` would give. */
+export const ParameterValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())], {
+  error: PARAMETER_VALUE_EXPECTED,
+});
+
+/** AWS Config's MaximumExecutionFrequency values (ConfigRule Source.SourceDetails). */
+export const CONFIG_PERIODIC_FREQUENCIES = [
+  'One_Hour',
+  'Three_Hours',
+  'Six_Hours',
+  'Twelve_Hours',
+  'TwentyFour_Hours',
+] as const;
+
+/** SSM parameter names: letters, digits, `_.-`, and `/` for a hierarchy (a leading `/` or none). */
+const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
+
+/**
+ * The keys of the config file. Deploy-time settings (`alerts`, `schedule`) belong here
+ * too, so one file serves the CLI and the deployment: add them to this shape (the CLI
+ * ignores keys it does not use) rather than keeping a second schema that would reject
+ * the other's keys.
+ */
+export const configFileShape = {
+  /** Rule ids to run (like `--rules`): a list, or one comma-separated string. */
+  rules: z.union([z.array(z.string()), z.string()], { error: 'expected a list of rule ids' }).optional(),
+  /** Parameters (like `--param`), SPEC §4's flat namespace. */
+  parameters: z.record(z.string(), ParameterValueSchema).optional(),
+  /** Deploy only (the CLI ignores it): who hears about transitions (SPEC §9). */
+  alerts: z
+    .strictObject({
+      emails: z.array(z.email({ error: 'expected an email address' })).optional(),
+      /** Name of the SSM SecureString holding the Slack webhook URL; the URL itself never sits in a file. */
+      slackWebhookParameter: z
+        .string()
+        .regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name such as /guard/slack-webhook' })
+        .optional(),
+    })
+    .optional(),
+  /** Deploy only (the CLI ignores it): how often the sweep and the periodic Config run happen. */
+  schedule: z
+    .strictObject({
+      sweep: z
+        .string()
+        .regex(/^(rate|cron)\(.+\)$/, { error: 'expected an EventBridge schedule such as rate(1 hour)' })
+        .optional(),
+      configPeriodic: z.enum(CONFIG_PERIODIC_FREQUENCIES).optional(),
+    })
+    .optional(),
+};
+
+/** Unknown top-level keys are errors: a typo (`parameter:`) must not silently drop settings. */
+export const ConfigFileSchema = z.strictObject(configFileShape);
+export type ConfigFile = z.output<typeof ConfigFileSchema>;
+
+/** Rule ids named by the file's `rules`, undefined when it has none. */
+export function configRuleIds(config: Pick<ConfigFile, 'rules'>): string[] | undefined {
+  if (config.rules === undefined) return undefined;
+  return typeof config.rules === 'string' ? config.rules.split(',') : config.rules;
+}
+
+/** The file's parameters as raw texts for parseParams (lists joined with ','). */
+export function parameterTexts(config: Pick<ConfigFile, 'parameters'>): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.parameters ?? {})) {
+    texts[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return texts;
+}

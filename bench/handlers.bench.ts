@@ -46,7 +46,7 @@ import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { parseDocument } from 'yaml';
 import { createClients, destroyClients } from '../aws/clients';
 import { AwsReader } from '../aws/reader';
@@ -155,6 +155,12 @@ function serverlessEsbuildOptions(root: string): { options: BuildOptions; source
   const exclude = Array.isArray(custom.exclude) ? (custom.exclude as string[]) : ['aws-sdk'];
   const external = Array.isArray(custom.external) ? (custom.external as string[]) : [];
   options.external = [...external, ...(exclude.includes('*') ? [] : exclude)];
+  // The plugin's `plugins` option names a file exporting the esbuild plugins (array or factory).
+  if (typeof custom.plugins === 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(join(root, custom.plugins)) as Plugin[] | (() => Plugin[]);
+    options.plugins = typeof loaded === 'function' ? loaded() : loaded;
+  }
   return { options: options as BuildOptions, source: `serverless.yml custom.esbuild (${runtime})` };
 }
 
@@ -484,7 +490,7 @@ async function main(argv: string[]): Promise<void> {
     const { options, source } = serverlessEsbuildOptions(root);
     const archiver = pluginArchiver();
     console.log(
-      `\nbundles: esbuild ${JSON.stringify({ ...options, external: options.external })} from ${source}; ` +
+      `\nbundles: esbuild ${JSON.stringify({ ...options, plugins: options.plugins?.map((p) => p.name) })} from ${source}; ` +
         (archiver
           ? "zipped with serverless-esbuild's own archiver (the deployed artifact's size)"
           : 'archiver NOT found: sizes are zlib level-1 deflate of each file (an approximation)'),

@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../engine/errors';
 import { ConfigFileSchema } from '../engine/guard-config';
 import { formatPath } from '../snapshot/load';

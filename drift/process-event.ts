@@ -24,7 +24,7 @@ import { startConfigRulesEvaluation } from './config-reevaluation';
 import { MAX_RECHECK_ATTEMPTS, type RecheckMessage, type RecheckQueue } from './recheck-queue';
 import { isNotFound, resolveVpcs } from './resolve-vpcs';
 import { settlingReasons } from './settle';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface DriftLogger {
   info(message: string, details?: Record<string, unknown>): void;

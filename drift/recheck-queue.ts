@@ -4,7 +4,7 @@
  * resource stuck in an intermediate state cannot keep a message circulating forever.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Actor } from '../alerts/transition';
 
 export const MAX_RECHECK_ATTEMPTS = 5;

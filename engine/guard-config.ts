@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * The configuration shared by the CLI's `--config` file, the per-stage deploy file and the

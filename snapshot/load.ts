@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { SnapshotError } from '../engine/errors';
 import { SnapshotSchema, type Snapshot } from './schema';
 

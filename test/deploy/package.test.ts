@@ -369,7 +369,7 @@ describe('functions', () => {
   });
 
   it.each(['configEvaluator', 'drift', 'sweep', 'slackNotifier'])(
-    '%s.zip is at most 1.5 MB and its bundle exports a handler',
+    '%s.zip is at most 1.5 MB and its bundle exports a handler, without unused SDK schemas',
     (name) => {
       const zip = join(outDir, `${name}.zip`);
       const size = statSync(zip).size;
@@ -387,6 +387,8 @@ describe('functions', () => {
         );
         expect(probe.stderr).toBe('');
         expect(probe.stdout).toBe('function');
+        // deploy/esbuild-plugins.js was applied: no function calls RunInstances, so its schema is gone.
+        expect(readFileSync(findBundle(unpacked), 'utf8')).not.toContain('"RunInstancesRequest"');
       } finally {
         rmSync(unpacked, { recursive: true, force: true });
       }

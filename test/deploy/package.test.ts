@@ -285,11 +285,15 @@ describe('event sources', () => {
     ]);
   });
 
-  it('feeds the re-check queue to the drift function one message at a time', () => {
+  it('feeds the re-check queue to the drift function one message at a time, failures reported per record', () => {
     const mappings = resourcesOfType(resources, 'AWS::Lambda::EventSourceMapping');
-    expect(mappings.map(([, m]) => [m.Properties.EventSourceArn, m.Properties.BatchSize])).toEqual([
-      [{ 'Fn::GetAtt': ['RecheckQueue', 'Arn'] }, 1],
-    ]);
+    expect(
+      mappings.map(([, m]) => [
+        m.Properties.EventSourceArn,
+        m.Properties.BatchSize,
+        m.Properties.FunctionResponseTypes,
+      ]),
+    ).toEqual([[{ 'Fn::GetAtt': ['RecheckQueue', 'Arn'] }, 1, ['ReportBatchItemFailures']]]);
   });
 
   it('subscribes the Slack notifier to the chat topic only', () => {

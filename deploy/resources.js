@@ -213,7 +213,16 @@ function buildDeployment({ stage, config }) {
   const slack = resolved.slackWebhookParameter !== undefined;
   const ruleLogicalIds = resolved.rules.map((rule) => configRuleLogicalId(rule.id));
 
+  // Each function sees only the variables it reads. Besides least exposure, this lets
+  // `serverless invoke local -f slackNotifier` and `-f configEvaluator` run without a deployed
+  // stack: the Framework resolves a `Ref` in a function's environment from CloudFormation.
   const environment = {
+    POWERTOOLS_SERVICE_NAME: SERVICE,
+    // Stack traces through the minified bundles point at the TypeScript sources.
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+  const evaluatorEnvironment = { CONFIG_RULE_NAME_PREFIX };
+  const driftEnvironment = {
     STATE_TABLE_NAME: { Ref: 'StateTable' },
     CHAT_TOPIC_ARN: { Ref: 'ChatTopic' },
     EMAIL_TOPIC_ARN: { Ref: 'EmailTopic' },
@@ -223,10 +232,6 @@ function buildDeployment({ stage, config }) {
       parameters: resolved.parameterTexts,
     }),
     CONFIG_RULE_NAME_PREFIX,
-    POWERTOOLS_SERVICE_NAME: SERVICE,
-    // Stack traces through the minified bundles point at the TypeScript sources.
-    NODE_OPTIONS: '--enable-source-maps',
-    ...(slack ? { SLACK_WEBHOOK_PARAMETER: resolved.slackWebhookParameter } : {}),
   };
 
   const Resources = {
@@ -261,6 +266,7 @@ function buildDeployment({ stage, config }) {
           role: 'SlackNotifierRole',
           timeout: 30,
           memorySize: 256,
+          environment: { SLACK_WEBHOOK_PARAMETER: resolved.slackWebhookParameter },
           destinations: { onFailure: { type: 'sqs', arn: getAtt('DeadLetterQueue') } },
         },
       }
@@ -268,6 +274,8 @@ function buildDeployment({ stage, config }) {
 
   return {
     environment,
+    evaluatorEnvironment,
+    driftEnvironment,
     resources: { Resources, Outputs },
     optionalFunctions,
     driftEventPattern: loadSources().DRIFT_EVENT_PATTERN,
@@ -290,6 +298,8 @@ const part = (name) => async (framework) => (await deploymentFor(framework))[nam
 
 module.exports = {
   environment: part('environment'),
+  evaluatorEnvironment: part('evaluatorEnvironment'),
+  driftEnvironment: part('driftEnvironment'),
   resources: part('resources'),
   optionalFunctions: part('optionalFunctions'),
   driftEventPattern: part('driftEventPattern'),

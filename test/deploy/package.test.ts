@@ -372,6 +372,28 @@ describe('functions', () => {
     expect(resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
+  it('gives each function only the environment variables it reads', () => {
+    const common = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
+    const drift = [
+      'CHAT_TOPIC_ARN',
+      'CONFIG_RULE_NAME_PREFIX',
+      'EMAIL_TOPIC_ARN',
+      'GUARD_CONFIG',
+      'RECHECK_QUEUE_URL',
+      'STATE_TABLE_NAME',
+    ];
+    const expected: Record<string, string[]> = {
+      ConfigEvaluatorLambdaFunction: ['CONFIG_RULE_NAME_PREFIX'],
+      DriftLambdaFunction: drift,
+      SweepLambdaFunction: drift,
+      SlackNotifierLambdaFunction: ['SLACK_WEBHOOK_PARAMETER'],
+    };
+    for (const [id, fn] of resourcesOfType(resources, 'AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect([id, Object.keys(variables).sort()]).toEqual([id, [...common, ...expected[id]!].sort()]);
+    }
+  });
+
   it.each(['configEvaluator', 'drift', 'sweep', 'slackNotifier'])(
     '%s.zip is at most 1.5 MB and its bundle exports a handler, without unused SDK schemas',
     (name) => {

@@ -9,8 +9,10 @@ import { allStrings, type CfnResource, listOf, resourcesOfType, roleStatements }
 
 interface Deployment {
   environment: Record<string, unknown>;
+  evaluatorEnvironment: Record<string, unknown>;
+  driftEnvironment: Record<string, unknown>;
   resources: { Resources: Record<string, CfnResource>; Outputs: Record<string, unknown> };
-  optionalFunctions: Record<string, { role: string; handler: string }>;
+  optionalFunctions: Record<string, { role: string; handler: string; environment: Record<string, unknown> }>;
   driftEventPattern: unknown;
   sweepSchedule: string;
   rules: { id: string; configRuleName: string; inputParameters: string }[];
@@ -143,26 +145,39 @@ describe('generated from the stage configuration', () => {
     expect(ids).toEqual(['ENDPOINT_PRIVATE_ACCESS', 'SUBNETS_FREE_IPS']);
   });
 
-  it('passes rules and parameter texts to the functions in GUARD_CONFIG', () => {
-    const { environment } = build(FULL);
-    expect(JSON.parse(environment.GUARD_CONFIG as string)).toEqual({
+  it('passes rules and parameter texts to drift and sweep in GUARD_CONFIG', () => {
+    const { driftEnvironment } = build(FULL);
+    expect(JSON.parse(driftEnvironment.GUARD_CONFIG as string)).toEqual({
       rules: ['NETWORK_ACLS', 'SUBNETS_FREE_IPS'],
       parameters: { minFreeIps: '8', nodeSubnetIds: 'subnet-0aa11bb22cc33dd44' },
     });
-    expect(environment).toMatchObject({
+    expect(driftEnvironment).toEqual({
       STATE_TABLE_NAME: { Ref: 'StateTable' },
       CHAT_TOPIC_ARN: { Ref: 'ChatTopic' },
       EMAIL_TOPIC_ARN: { Ref: 'EmailTopic' },
       RECHECK_QUEUE_URL: { Ref: 'RecheckQueue' },
+      GUARD_CONFIG: driftEnvironment.GUARD_CONFIG,
       CONFIG_RULE_NAME_PREFIX: 'private-eks-',
-      SLACK_WEBHOOK_PARAMETER: '/guard/slack',
     });
   });
 
+  it('gives each function only the variables it reads; only drift and sweep reference stack resources', () => {
+    const { environment, evaluatorEnvironment, optionalFunctions } = build(FULL);
+    expect(environment).toEqual({
+      POWERTOOLS_SERVICE_NAME: 'private-eks-guard',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(evaluatorEnvironment).toEqual({ CONFIG_RULE_NAME_PREFIX: 'private-eks-' });
+    expect(optionalFunctions.slackNotifier!.environment).toEqual({ SLACK_WEBHOOK_PARAMETER: '/guard/slack' });
+  });
+
   it('without slackWebhookParameter there is no notifier, role, subscription or variable', () => {
-    const { resources, optionalFunctions, environment } = build('alerts: { emails: [a@example.com] }');
+    const { resources, optionalFunctions, environment, driftEnvironment } = build(
+      'alerts: { emails: [a@example.com] }',
+    );
     expect(optionalFunctions).toEqual({});
     expect(environment.SLACK_WEBHOOK_PARAMETER).toBeUndefined();
+    expect(driftEnvironment.SLACK_WEBHOOK_PARAMETER).toBeUndefined();
     expect(resources.Resources.SlackNotifierRole).toBeUndefined();
     expect(resources.Resources.SlackNotifierSubscription).toBeUndefined();
   });

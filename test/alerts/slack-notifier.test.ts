@@ -226,7 +226,12 @@ describe('SlackNotifier', () => {
       /must be a SecureString/,
     ],
     ['a value that is not a URL', secureString(`not a url ${SECRET}`), /does not hold a URL/],
-    ['a non-http URL', secureString(`ftp://example.com/${SECRET}`), /does not hold an http\(s\) URL/],
+    ['a non-http URL', secureString(`ftp://example.com/${SECRET}`), /does not hold an https URL/],
+    [
+      'a plain-http URL to a host that is not loopback',
+      secureString(`http://hooks.slack.com/services/${SECRET}`),
+      /does not hold an https URL/,
+    ],
   ])('refuses %s without echoing the value', async (_, response, message) => {
     ssm.on(GetParameterCommand).resolves(response);
     const { n } = notifier();

@@ -14,6 +14,7 @@ import { configRuleName } from '../../engine/rule';
 import { compileEventPattern } from '../../eventbridge/pattern-matcher';
 import { RULES, ruleById } from '../../rules/index';
 import { stateTableCloudFormationProperties } from '../../state/table-schema';
+import { REPO, runServerless, startLoopbackAws, type LoopbackAws } from './serverless-cli';
 import {
   allIamStatements,
   allStrings,
@@ -26,7 +27,6 @@ import {
   roleStatements,
 } from './template-helpers';
 
-const REPO = join(__dirname, '..', '..');
 const MAX_ZIP_BYTES = 1.5 * 1024 * 1024;
 const SPEC_RESOURCE_TYPES = [
   'AWS::EKS::Cluster',
@@ -55,37 +55,11 @@ let outDir: string;
 let template: CfnTemplate;
 let resources: Record<string, CfnResource>;
 
-beforeAll(() => {
+beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'guard-package-'));
-  const run = spawnSync(
-    process.execPath,
-    [
-      join(REPO, 'node_modules', 'osls', 'bin', 'serverless.js'),
-      'package',
-      '--stage',
-      'dev',
-      '--region',
-      'eu-west-1',
-      '--package',
-      outDir,
-    ],
-    {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 170_000,
-      env: {
-        ...process.env,
-        // Packaging must need no account: no keys, a profile that exists nowhere.
-        AWS_ACCESS_KEY_ID: '',
-        AWS_SECRET_ACCESS_KEY: '',
-        AWS_SESSION_TOKEN: '',
-        AWS_PROFILE: 'private-eks-guard-no-such-profile',
-        AWS_CONFIG_FILE: join(outDir, 'no-aws-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(outDir, 'no-aws-credentials'),
-        SLS_TELEMETRY_DISABLED: '1',
-        SLS_NOTIFICATIONS_MODE: 'off',
-      },
-    },
+  const run = await runServerless(
+    ['package', '--stage', 'dev', '--region', 'eu-west-1', '--package', outDir],
+    outDir,
   );
   if (run.status !== 0) {
     throw new Error(`serverless package failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
@@ -427,3 +401,105 @@ function findBundle(dir: string): string {
   expect(files).toHaveLength(1);
   return join(dir, 'functions', files[0]!);
 }
+
+// ---------------------------------------------------------------------------------------------
+// `serverless invoke local` with the events/ samples: the bundled function, the Framework's
+// environment for the stage, and AWS answered from loopback (AWS_ENDPOINT_URL).
+
+describe('serverless invoke local with the events/ samples', () => {
+  const WEBHOOK_PATH = '/services/T0000000/B0000000/invoke-local-secret';
+  let aws: LoopbackAws;
+
+  beforeAll(async () => {
+    aws = await startLoopbackAws((request) => {
+      const json = (body: unknown) => ({
+        status: 200,
+        contentType: 'application/x-amz-json-1.1',
+        body: JSON.stringify(body),
+      });
+      // SSM GetParameter and Config PutEvaluations, response shapes of the API references.
+      if (request.target === 'AmazonSSM.GetParameter') {
+        const name = (JSON.parse(request.body) as { Name: string }).Name;
+        return json({
+          Parameter: {
+            Name: name,
+            Type: 'SecureString',
+            Value: `${aws.url}${WEBHOOK_PATH}`,
+            Version: 3,
+            LastModifiedDate: 1795165811.0,
+            ARN: `arn:aws:ssm:eu-west-1:111122223333:parameter${name}`,
+            DataType: 'text',
+          },
+        });
+      }
+      if (request.target === 'StarlingDoveService.PutEvaluations') return json({ FailedEvaluations: [] });
+      if (request.path === WEBHOOK_PATH) return { status: 200, contentType: 'text/html', body: 'ok' };
+      return json({
+        __type: 'UnknownOperationException',
+        message: `unexpected ${request.target ?? request.path}`,
+      });
+    });
+  });
+
+  afterAll(async () => {
+    await aws?.close();
+  });
+
+  const invokeLocal = (fn: string, sample: string) =>
+    runServerless(
+      ['invoke', 'local', '-f', fn, '--stage', 'dev', '--region', 'eu-west-1', '-p', join('events', sample)],
+      outDir,
+      {
+        // Keys from the environment, no profile: the SDK signs every request (the loopback server
+        // does not check, AWS would), and the Framework refuses a profile it cannot find.
+        AWS_PROFILE: '',
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_ENDPOINT_URL: aws.url,
+      },
+    );
+
+  it('slackNotifier posts the SNS sample once to the webhook read from SSM, and never prints the URL', async () => {
+    aws.requests.length = 0;
+    const run = await invokeLocal('slackNotifier', 'sns-chat-alert.json');
+    expect([run.status, run.stderr]).toEqual([0, '']);
+
+    const ssm = aws.requests.filter((r) => r.target === 'AmazonSSM.GetParameter');
+    expect(ssm.map((r) => JSON.parse(r.body))).toEqual([
+      { Name: stage.alerts!.slackWebhookParameter, WithDecryption: true },
+    ]);
+    const posts = aws.requests.filter((r) => r.path === WEBHOOK_PATH);
+    expect(posts).toHaveLength(1);
+    const payload = JSON.parse(posts[0]!.body) as { text: string };
+    expect(payload.text).toContain('NEW_VIOLATION');
+    expect(payload.text).toContain('prod-private');
+    expect(run.stdout + run.stderr).not.toContain('invoke-local-secret');
+  }, 60_000);
+
+  it('configEvaluator answers the deleted-cluster notification with NOT_APPLICABLE through PutEvaluations', async () => {
+    aws.requests.length = 0;
+    const sample = JSON.parse(
+      readFileSync(join(REPO, 'events', 'config-cluster-deleted-notification.json'), 'utf8'),
+    ) as { resultToken: string };
+    const run = await invokeLocal('configEvaluator', 'config-cluster-deleted-notification.json');
+    expect([run.status, run.stderr]).toEqual([0, '']);
+
+    const puts = aws.requests.filter((r) => r.target === 'StarlingDoveService.PutEvaluations');
+    expect(puts.map((r) => JSON.parse(r.body))).toEqual([
+      {
+        ResultToken: sample.resultToken,
+        Evaluations: [
+          {
+            ComplianceResourceType: 'AWS::EKS::Cluster',
+            ComplianceResourceId: 'prod-private',
+            ComplianceType: 'NOT_APPLICABLE',
+            OrderingTimestamp: expect.any(Number),
+            Annotation: 'cluster prod-private no longer exists',
+          },
+        ],
+      },
+    ]);
+    // Nothing else: a deleted cluster needs no read of EC2 or EKS.
+    expect(aws.requests).toHaveLength(1);
+  }, 60_000);
+});

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { DriftOutcome } from '../../drift/process-event';
 import { makeHandler } from '../../functions/drift';
 import { makeHandler as makeSweepHandler } from '../../functions/sweep';
-import { addPrivateCluster, emptySnapshot } from '../../testkit/private-cluster';
+import { addPrivateCluster, emptySnapshot, type ClusterIds } from '../../testkit/private-cluster';
+import { SAMPLE_IDS, sample } from '../config-rules/helpers';
 import {
   REGION,
   harness,
@@ -12,16 +13,18 @@ import {
   sampleEventNames,
   type Harness,
 } from '../drift/drift-harness';
+import { StateStore } from '../../state/state-store';
 import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 
 let local: LocalDynamo;
 let h: Harness;
+let cluster: ClusterIds;
 
 beforeAll(async () => {
   local = await startDynalite();
   h = harness(local);
   const snapshot = emptySnapshot(REGION);
-  addPrivateCluster(snapshot, { name: 'prod-private' });
+  cluster = addPrivateCluster(snapshot, { name: 'prod-private' });
   h.serve(snapshot);
 });
 
@@ -56,6 +59,27 @@ describe('drift handler', () => {
     });
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
     expect(h.warnings).toContain('re-check message failed');
+  });
+});
+
+describe('events/ samples of the other triggers', () => {
+  it('sqs-recheck.json: re-checks the named VPC, attributes the result to the queued event, fails nothing', async () => {
+    const event = sample('sqs-recheck.json', cluster) as { Records: { body: string }[] };
+    const queued = JSON.parse(event.Records[0]!.body) as { vpcIds: string[]; event: { eventID: string } };
+    expect(queued.vpcIds).toEqual([cluster.vpcId]);
+    expect(JSON.stringify(event)).not.toContain(SAMPLE_IDS.vpc);
+
+    const response = await makeHandler(h.deps, REGION)(event);
+    expect(response).toEqual({ batchItemFailures: [] });
+    const rows = await new StateStore(local.client, local.tableName).listCluster('prod-private');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.lastEventId))).toEqual(new Set([queued.event.eventID]));
+  });
+
+  it('schedule-sweep.json: the scheduled event starts a whole-Region sweep', async () => {
+    const outcome = await makeSweepHandler(h.deps, REGION)(sample('schedule-sweep.json'));
+    expect(outcome.scope).toBe('region');
+    expect(outcome.judgedClusters).toEqual(['prod-private']);
   });
 });
 

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { buildChatNotification, chatMessageBody } from '../../alerts/chat-message';
 import { MAX_ANNOTATION_CHARS } from '../../alerts/limits';
+import { alertAttributes } from '../../alerts/message-attributes';
 import type { Transition } from '../../alerts/transition';
 import { makeHandler, transitionOfChatMessage } from '../../functions/slack-notifier';
 import { resolved, violation } from '../alerts/fixtures';
@@ -8,6 +11,30 @@ import { resolved, violation } from '../alerts/fixtures';
 const snsEvent = (...messages: string[]) => ({ Records: messages.map((Message) => ({ Sns: { Message } })) });
 
 describe('slack-notifier handler', () => {
+  it('events/sns-chat-alert.json: posts the alert the chat topic carried, in the current message format', async () => {
+    const event = JSON.parse(readFileSync(join(__dirname, '../../events/sns-chat-alert.json'), 'utf8')) as {
+      Records: {
+        Sns: { Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> };
+      }[];
+    };
+    const posted: Transition[] = [];
+    await makeHandler({ notifier: { notify: async (t) => void posted.push(t) } })(event);
+    expect(posted).toHaveLength(1);
+    const [transition] = posted;
+    expect(transition).toMatchObject({
+      kind: 'NEW_VIOLATION',
+      clusterName: 'prod-private',
+      ruleId: 'VPC_ENDPOINTS_SECURITY_GROUPS',
+      actor: { eventName: 'RevokeSecurityGroupIngress' },
+    });
+    // The sample is what alerts/ publishes today: same body, same filterable attributes.
+    const { Message, MessageAttributes } = event.Records[0]!.Sns;
+    expect(chatMessageBody(transition!)).toBe(Message);
+    expect(
+      Object.fromEntries(Object.entries(alertAttributes(transition!)).map(([k, v]) => [k, v.StringValue])),
+    ).toEqual(Object.fromEntries(Object.entries(MessageAttributes).map(([k, v]) => [k, v.Value])));
+  });
+
   it.each([
     ['a violation with an actor', violation()],
     ['a resolution found by the sweep', resolved({ actor: undefined })],

@@ -49,3 +49,14 @@ export function toReadError(error: unknown, action: string, region: string): Aws
   }
   return new AwsReadError(`${action} failed in ${region} (${code}${detail})`, action, code);
 }
+
+/**
+ * A read that failed because a named resource does not exist (any more): EKS's
+ * ResourceNotFoundException, EC2's Invalid<Thing>ID.NotFound / InvalidGroup.NotFound.
+ */
+export function isNotFoundError(error: unknown): boolean {
+  return (
+    error instanceof AwsReadError &&
+    (error.code === 'ResourceNotFoundException' || error.code.endsWith('NotFound'))
+  );
+}

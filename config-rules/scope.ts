@@ -13,7 +13,7 @@ import {
   type DescribeVpcsCommandOutput,
 } from '@aws-sdk/client-ec2';
 import { DescribeClusterCommand, type DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
-import { AwsReadError } from '../aws/errors';
+import { isNotFoundError } from '../aws/errors';
 import type { AwsReader } from '../aws/reader';
 import type { ItemFacts } from './notification';
 
@@ -93,15 +93,6 @@ export function targetFromItem(resource: ItemFacts): CollectionTarget | undefine
     return { wholeRegion: true, reason: `${resourceId}: the item names no VPC using it` };
   }
   return undefined;
-}
-
-function isNotFound(error: unknown): boolean {
-  return (
-    error instanceof AwsReadError &&
-    (error.code === 'ResourceNotFoundException' ||
-      error.code.endsWith('.NotFound') ||
-      error.code.endsWith('NotFound'))
-  );
 }
 
 type VpcItems = { VpcId?: string }[] | undefined;
@@ -190,7 +181,7 @@ export async function resolveTarget(reader: AwsReader, resource: ItemFacts): Pro
   try {
     vpcIds = await readVpcIds(reader, resourceType, resourceId);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isNotFoundError(error)) throw error;
     vpcIds = [];
   }
   if (vpcIds.length > 0) return { vpcIds };

@@ -8,6 +8,7 @@ import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import pLimit from 'p-limit';
 import { ruleFacts, type Actor, type Partition, type Transition } from '../alerts/transition';
 import { collectSnapshot, type RawSnapshotJson } from '../aws/collect';
+import { isNotFoundError } from '../aws/errors';
 import type { AwsReader } from '../aws/reader';
 import { configFileShape, configRuleIds, parameterTexts } from '../engine/guard-config';
 import { evaluateCluster } from '../engine/evaluate';
@@ -22,7 +23,7 @@ import type { AlertClaim, RecordResult, StateStore } from '../state/state-store'
 import { affectedResources } from './affected-resources';
 import { startConfigRulesEvaluation } from './config-reevaluation';
 import { MAX_RECHECK_ATTEMPTS, type RecheckMessage, type RecheckQueue } from './recheck-queue';
-import { isNotFound, resolveVpcs } from './resolve-vpcs';
+import { resolveVpcs } from './resolve-vpcs';
 import { settlingReasons } from './settle';
 import * as z from 'zod';
 
@@ -252,7 +253,7 @@ async function collect(
   try {
     return await collectSnapshot(reader, { vpcIds: request.vpcIds });
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isNotFoundError(error)) throw error;
     deps.logger.info('a VPC of the event no longer exists; re-checking the whole Region', {
       error: (error as Error).message,
     });

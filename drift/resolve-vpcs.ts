@@ -12,7 +12,7 @@ import {
   DescribeVpcEndpointsCommand,
 } from '@aws-sdk/client-ec2';
 import { DescribeClusterCommand, type DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
-import { AwsReadError } from '../aws/errors';
+import { isNotFoundError } from '../aws/errors';
 import type { AwsReader } from '../aws/reader';
 import type { AffectedResources, LookupKind, ResourceLookup } from './affected-resources';
 
@@ -57,14 +57,6 @@ const EC2_LOOKUPS: Record<Exclude<LookupKind, 'cluster'>, Ec2Lookup> = {
 
 /** Raised inside this module when a named resource is gone; turned into a whole-Region scope. */
 class Gone extends Error {}
-
-/** A read that failed because a named resource does not exist (any more). */
-export function isNotFound(error: unknown): boolean {
-  return (
-    error instanceof AwsReadError &&
-    (error.code === 'ResourceNotFoundException' || /NotFound$/.test(error.code))
-  );
-}
 
 async function vpcsOfEc2(
   reader: AwsReader,
@@ -134,7 +126,7 @@ export async function resolveVpcs(reader: AwsReader, affected: AffectedResources
       : { wholeRegion: true, reason: 'no VPC found for the named resources' };
   } catch (error) {
     if (error instanceof Gone) return { wholeRegion: true, reason: error.message };
-    if (isNotFound(error)) return { wholeRegion: true, reason: (error as Error).message };
+    if (isNotFoundError(error)) return { wholeRegion: true, reason: (error as Error).message };
     throw error;
   }
 }

@@ -11,7 +11,8 @@
  * What it models, from the EC2/EKS/STS API references:
  * - pagination at each API's documented MaxResults range (out of range = the API's 400 error),
  *   with opaque NextToken / nextToken strings bound to the operation and its filters;
- * - the `vpc-id` filter and id lists (VpcIds, DhcpOptionsIds, PrefixListIds), EC2's limit of
+ * - the `vpc-id` filter, each Describe*'s own id filter and id list (VpcIds, SubnetIds, GroupIds,
+ *   RouteTableIds, NetworkAclIds, VpcEndpointIds, DhcpOptionsIds, PrefixListIds), EC2's limit of
  *   200 values per filter, NotFound errors for unknown ids and EKS names;
  * - server-side request token buckets per service (EC2's documented bucket for non-mutating
  *   actions: 100 tokens refilled at 20/s, shared by every EC2 read; EKS 10 refilled at 10/s;
@@ -345,7 +346,7 @@ function byIds(items: readonly Json[], ids: unknown, field: string, notFound: st
   const known = new Set(items.map((item) => String(item[field])));
   const missing = wanted.filter((id) => !known.has(id));
   if (missing.length > 0) {
-    throw new Refusal(notFound, 400, `The ${noun} ID '${missing.join(', ')}' does not exist`);
+    throw new Refusal(notFound, 400, `The ${noun} '${missing.join(', ')}' does not exist`);
   }
   const set = new Set(wanted);
   return items.filter((item) => set.has(String(item[field])));
@@ -425,26 +426,58 @@ function buildApi(account: RawSnapshot, regions: readonly string[]): Record<stri
       'Vpcs',
       ec2.Vpcs,
       { 'vpc-id': 'VpcId', 'dhcp-options-id': 'DhcpOptionsId' },
-      { param: 'VpcIds', field: 'VpcId', notFound: 'InvalidVpcID.NotFound', noun: 'vpc' },
+      { param: 'VpcIds', field: 'VpcId', notFound: 'InvalidVpcID.NotFound', noun: 'vpc ID' },
     ),
-    'ec2:DescribeSubnets': ec2List('ec2:DescribeSubnets', 'Subnets', ec2.Subnets, { 'vpc-id': 'VpcId' }),
-    'ec2:DescribeRouteTables': ec2List('ec2:DescribeRouteTables', 'RouteTables', ec2.RouteTables, {
-      'vpc-id': 'VpcId',
-    }),
-    'ec2:DescribeNetworkAcls': ec2List('ec2:DescribeNetworkAcls', 'NetworkAcls', ec2.NetworkAcls, {
-      'vpc-id': 'VpcId',
-    }),
+    'ec2:DescribeSubnets': ec2List(
+      'ec2:DescribeSubnets',
+      'Subnets',
+      ec2.Subnets,
+      { 'vpc-id': 'VpcId', 'subnet-id': 'SubnetId' },
+      { param: 'SubnetIds', field: 'SubnetId', notFound: 'InvalidSubnetID.NotFound', noun: 'subnet ID' },
+    ),
+    'ec2:DescribeRouteTables': ec2List(
+      'ec2:DescribeRouteTables',
+      'RouteTables',
+      ec2.RouteTables,
+      { 'vpc-id': 'VpcId', 'route-table-id': 'RouteTableId' },
+      {
+        param: 'RouteTableIds',
+        field: 'RouteTableId',
+        notFound: 'InvalidRouteTableID.NotFound',
+        noun: 'routeTable ID',
+      },
+    ),
+    'ec2:DescribeNetworkAcls': ec2List(
+      'ec2:DescribeNetworkAcls',
+      'NetworkAcls',
+      ec2.NetworkAcls,
+      { 'vpc-id': 'VpcId', 'network-acl-id': 'NetworkAclId' },
+      {
+        param: 'NetworkAclIds',
+        field: 'NetworkAclId',
+        notFound: 'InvalidNetworkAclID.NotFound',
+        noun: 'networkAcl ID',
+      },
+    ),
     'ec2:DescribeSecurityGroups': ec2List(
       'ec2:DescribeSecurityGroups',
       'SecurityGroups',
       ec2.SecurityGroups,
+      { 'vpc-id': 'VpcId', 'group-id': 'GroupId' },
+      { param: 'GroupIds', field: 'GroupId', notFound: 'InvalidGroup.NotFound', noun: 'security group' },
+    ),
+    'ec2:DescribeVpcEndpoints': ec2List(
+      'ec2:DescribeVpcEndpoints',
+      'VpcEndpoints',
+      ec2.VpcEndpoints,
+      { 'vpc-id': 'VpcId', 'vpc-endpoint-id': 'VpcEndpointId' },
       {
-        'vpc-id': 'VpcId',
+        param: 'VpcEndpointIds',
+        field: 'VpcEndpointId',
+        notFound: 'InvalidVpcEndpointId.NotFound',
+        noun: 'Vpc Endpoint Id',
       },
     ),
-    'ec2:DescribeVpcEndpoints': ec2List('ec2:DescribeVpcEndpoints', 'VpcEndpoints', ec2.VpcEndpoints, {
-      'vpc-id': 'VpcId',
-    }),
     'ec2:DescribeDhcpOptions': ec2List(
       'ec2:DescribeDhcpOptions',
       'DhcpOptions',
@@ -454,7 +487,7 @@ function buildApi(account: RawSnapshot, regions: readonly string[]): Record<stri
         param: 'DhcpOptionsIds',
         field: 'DhcpOptionsId',
         notFound: 'InvalidDhcpOptionID.NotFound',
-        noun: 'dhcp option',
+        noun: 'dhcp option ID',
       },
     ),
     'ec2:DescribePrefixLists': ec2List(
@@ -466,7 +499,7 @@ function buildApi(account: RawSnapshot, regions: readonly string[]): Record<stri
         param: 'PrefixListIds',
         field: 'PrefixListId',
         notFound: 'InvalidPrefixListID.NotFound',
-        noun: 'prefix list',
+        noun: 'prefix list ID',
       },
     ),
     'ec2:GetManagedPrefixListEntries': (input) => {

@@ -4,11 +4,14 @@
  */
 import {
   DescribeDhcpOptionsCommand,
+  DescribeNetworkAclsCommand,
   DescribePrefixListsCommand,
   DescribeRegionsCommand,
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
+  DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
@@ -199,6 +202,78 @@ describe('fake AWS: reads', () => {
       ),
     ).toMatchObject({ name: 'InvalidParameterValue' });
   });
+
+  // The lookups drift and the Config evaluator make for one changed resource (drift/resolve-vpcs.ts,
+  // config-rules/scope.ts): a known id answers that item alone, an id EC2 does not know is its NotFound.
+  it.each([
+    [
+      'DescribeSubnets',
+      'SubnetIds',
+      'Subnets',
+      'SubnetId',
+      'InvalidSubnetID.NotFound',
+      'subnet-0000000000000dead',
+    ],
+    [
+      'DescribeSecurityGroups',
+      'GroupIds',
+      'SecurityGroups',
+      'GroupId',
+      'InvalidGroup.NotFound',
+      'sg-0000000000000dead',
+    ],
+    [
+      'DescribeRouteTables',
+      'RouteTableIds',
+      'RouteTables',
+      'RouteTableId',
+      'InvalidRouteTableID.NotFound',
+      'rtb-0000000000000dead',
+    ],
+    [
+      'DescribeNetworkAcls',
+      'NetworkAclIds',
+      'NetworkAcls',
+      'NetworkAclId',
+      'InvalidNetworkAclID.NotFound',
+      'acl-0000000000000dead',
+    ],
+    [
+      'DescribeVpcEndpoints',
+      'VpcEndpointIds',
+      'VpcEndpoints',
+      'VpcEndpointId',
+      'InvalidVpcEndpointId.NotFound',
+      'vpce-0000000000000dead',
+    ],
+  ] as const)(
+    '%s by %s: the named item only, and NotFound for an unknown id',
+    async (action, param, key, field, notFound, unknown) => {
+      const data = account();
+      const c = clients();
+      installFakeAws(c, data, { buckets: UNLIMITED });
+      const commands = {
+        DescribeSubnets: DescribeSubnetsCommand,
+        DescribeSecurityGroups: DescribeSecurityGroupsCommand,
+        DescribeRouteTables: DescribeRouteTablesCommand,
+        DescribeNetworkAcls: DescribeNetworkAclsCommand,
+        DescribeVpcEndpoints: DescribeVpcEndpointsCommand,
+      } as const;
+      const Command = commands[action] as unknown as new (input: object) => Parameters<typeof c.ec2.send>[0];
+      const items = (data.ec2 as unknown as Record<string, { [k: string]: unknown }[]>)[key]!;
+      expect(items.length).toBeGreaterThan(2);
+      const wanted = items[1]![field] as string;
+
+      const answer = (await c.ec2.send(new Command({ [param]: [wanted] }))) as unknown as Record<
+        string,
+        unknown
+      >;
+      expect((answer[key] as Record<string, unknown>[]).map((item) => item[field])).toEqual([wanted]);
+      expect(await rejection(c.ec2.send(new Command({ [param]: [wanted, unknown] })))).toMatchObject({
+        name: notFound,
+      });
+    },
+  );
 
   it('answers attributes, prefix lists, EKS details, identity and Regions from the account', async () => {
     const data = account(2);

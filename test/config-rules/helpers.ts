@@ -34,17 +34,10 @@ export function withInvokingEvent(event: Json, edit: (invoking: Json) => void): 
   return { ...event, invokingEvent: JSON.stringify(invoking) };
 }
 
-/**
- * The fake account ignores EC2 id lists other than VpcIds / DhcpOptionsIds, so the look-up of one security group by
- * id is answered here from the same account, as EC2 would; everything else goes to the fake.
- */
+/** A reader that records the security groups looked up by id (the fake account answers them). */
 class LookupReader extends AwsReader {
   readonly lookups: string[] = [];
-  constructor(
-    clients: ReturnType<typeof createClients>,
-    region: string,
-    private readonly account: RawSnapshot,
-  ) {
+  constructor(clients: ReturnType<typeof createClients>, region: string) {
     super(clients, region, {
       limits: { ec2: { concurrency: 8 }, eks: { concurrency: 8 }, sts: { concurrency: 1 } },
     });
@@ -52,10 +45,7 @@ class LookupReader extends AwsReader {
 
   override send<Output>(service: Service, command: { readonly input: object }): Promise<Output> {
     if (command instanceof DescribeSecurityGroupsCommand && command.input.GroupIds) {
-      const wanted = new Set(command.input.GroupIds);
-      this.lookups.push(`ec2:DescribeSecurityGroups ${[...wanted].join(',')}`);
-      const found = this.account.ec2.SecurityGroups.filter((g) => wanted.has(String(g.GroupId)));
-      return Promise.resolve({ SecurityGroups: structuredClone(found) } as Output);
+      this.lookups.push(`ec2:DescribeSecurityGroups ${command.input.GroupIds.join(',')}`);
     }
     return super.send(service, command);
   }
@@ -74,5 +64,5 @@ export function fakeAccount(
   useFakeCredentials();
   const clients = createClients({ region: account.region, maxAttempts: 1 });
   const server = installFakeAws(clients, account, { buckets: { ec2: undefined, eks: undefined }, ...inject });
-  return { reader: new LookupReader(clients, account.region, account), server };
+  return { reader: new LookupReader(clients, account.region), server };
 }

@@ -369,6 +369,68 @@ function defaultRegions(region: string): string[] {
 
 type Handler = (input: Json) => Json;
 
+/**
+ * The Describe* of the things inside a VPC: the `vpc-id` filter, their own id filter and id list,
+ * and the NotFound code and wording EC2 answers for an id it does not know.
+ */
+const VPC_MEMBER_LISTS = (
+  [
+    [
+      'DescribeSubnets',
+      'Subnets',
+      'SubnetId',
+      'SubnetIds',
+      'subnet-id',
+      'InvalidSubnetID.NotFound',
+      'subnet ID',
+    ],
+    [
+      'DescribeRouteTables',
+      'RouteTables',
+      'RouteTableId',
+      'RouteTableIds',
+      'route-table-id',
+      'InvalidRouteTableID.NotFound',
+      'routeTable ID',
+    ],
+    [
+      'DescribeNetworkAcls',
+      'NetworkAcls',
+      'NetworkAclId',
+      'NetworkAclIds',
+      'network-acl-id',
+      'InvalidNetworkAclID.NotFound',
+      'networkAcl ID',
+    ],
+    [
+      'DescribeSecurityGroups',
+      'SecurityGroups',
+      'GroupId',
+      'GroupIds',
+      'group-id',
+      'InvalidGroup.NotFound',
+      'security group',
+    ],
+    [
+      'DescribeVpcEndpoints',
+      'VpcEndpoints',
+      'VpcEndpointId',
+      'VpcEndpointIds',
+      'vpc-endpoint-id',
+      'InvalidVpcEndpointId.NotFound',
+      'Vpc Endpoint Id',
+    ],
+  ] as const
+).map(([action, key, field, param, filter, notFound, noun]) => ({
+  action,
+  key,
+  field,
+  param,
+  filter,
+  notFound,
+  noun,
+}));
+
 /** The read API of one account/Region, answered from `account`. */
 function buildApi(account: RawSnapshot, regions: readonly string[]): Record<string, Handler> {
   const { ec2, eks } = account;
@@ -428,55 +490,17 @@ function buildApi(account: RawSnapshot, regions: readonly string[]): Record<stri
       { 'vpc-id': 'VpcId', 'dhcp-options-id': 'DhcpOptionsId' },
       { param: 'VpcIds', field: 'VpcId', notFound: 'InvalidVpcID.NotFound', noun: 'vpc ID' },
     ),
-    'ec2:DescribeSubnets': ec2List(
-      'ec2:DescribeSubnets',
-      'Subnets',
-      ec2.Subnets,
-      { 'vpc-id': 'VpcId', 'subnet-id': 'SubnetId' },
-      { param: 'SubnetIds', field: 'SubnetId', notFound: 'InvalidSubnetID.NotFound', noun: 'subnet ID' },
-    ),
-    'ec2:DescribeRouteTables': ec2List(
-      'ec2:DescribeRouteTables',
-      'RouteTables',
-      ec2.RouteTables,
-      { 'vpc-id': 'VpcId', 'route-table-id': 'RouteTableId' },
-      {
-        param: 'RouteTableIds',
-        field: 'RouteTableId',
-        notFound: 'InvalidRouteTableID.NotFound',
-        noun: 'routeTable ID',
-      },
-    ),
-    'ec2:DescribeNetworkAcls': ec2List(
-      'ec2:DescribeNetworkAcls',
-      'NetworkAcls',
-      ec2.NetworkAcls,
-      { 'vpc-id': 'VpcId', 'network-acl-id': 'NetworkAclId' },
-      {
-        param: 'NetworkAclIds',
-        field: 'NetworkAclId',
-        notFound: 'InvalidNetworkAclID.NotFound',
-        noun: 'networkAcl ID',
-      },
-    ),
-    'ec2:DescribeSecurityGroups': ec2List(
-      'ec2:DescribeSecurityGroups',
-      'SecurityGroups',
-      ec2.SecurityGroups,
-      { 'vpc-id': 'VpcId', 'group-id': 'GroupId' },
-      { param: 'GroupIds', field: 'GroupId', notFound: 'InvalidGroup.NotFound', noun: 'security group' },
-    ),
-    'ec2:DescribeVpcEndpoints': ec2List(
-      'ec2:DescribeVpcEndpoints',
-      'VpcEndpoints',
-      ec2.VpcEndpoints,
-      { 'vpc-id': 'VpcId', 'vpc-endpoint-id': 'VpcEndpointId' },
-      {
-        param: 'VpcEndpointIds',
-        field: 'VpcEndpointId',
-        notFound: 'InvalidVpcEndpointId.NotFound',
-        noun: 'Vpc Endpoint Id',
-      },
+    ...Object.fromEntries(
+      VPC_MEMBER_LISTS.map(({ action, key, field, param, filter, notFound, noun }) => [
+        `ec2:${action}`,
+        ec2List(
+          `ec2:${action}`,
+          key,
+          (ec2 as unknown as Record<string, Json[]>)[key]!,
+          { 'vpc-id': 'VpcId', [filter]: field },
+          { param, field, notFound, noun },
+        ),
+      ]),
     ),
     'ec2:DescribeDhcpOptions': ec2List(
       'ec2:DescribeDhcpOptions',

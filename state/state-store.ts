@@ -167,6 +167,9 @@ export class StateStore {
       try {
         if (current === undefined) await this.register(obs.clusterName);
         await this.put(decision.write, current?.version);
+        // A forgetCluster running meanwhile may have deleted the entry between the two writes;
+        // registering again keeps the new row listed, so the next sweep can still forget it.
+        if (current === undefined) await this.register(obs.clusterName);
         return decision.result;
       } catch (error) {
         if (!isConditionalCheckFailure(error)) throw error;
@@ -250,6 +253,22 @@ export class StateStore {
   async forgetCluster(clusterName: string): Promise<StateRecord[]> {
     // Rows first, registry entry last: a crash in between leaves the entry, so the next
     // sweep lists the cluster again and finishes the job instead of orphaning rows.
+    const removed = await this.deleteRows(clusterName);
+    await this.dynamoDb.send(
+      new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: { S: REGISTRY_PK }, [SORT_KEY]: { S: clusterName } },
+      }),
+    );
+    // A record() that read no row before our query may have put one since. Each such writer
+    // registers again after its put; a row that landed before this second query is ours to
+    // delete, one that lands after it is listed again by its writer.
+    removed.push(...(await this.deleteRows(clusterName)));
+    return removed;
+  }
+
+  /** Deletes the cluster's rows; returns those this call deleted (DeleteItem's ALL_OLD). */
+  private async deleteRows(clusterName: string): Promise<StateRecord[]> {
     const removed: StateRecord[] = [];
     for (const item of await this.queryPartition(clusterName)) {
       const response = await this.dynamoDb.send(
@@ -261,12 +280,6 @@ export class StateStore {
       );
       if (response.Attributes !== undefined) removed.push(fromItem(response.Attributes));
     }
-    await this.dynamoDb.send(
-      new DeleteItemCommand({
-        TableName: this.tableName,
-        Key: { [PARTITION_KEY]: { S: REGISTRY_PK }, [SORT_KEY]: { S: clusterName } },
-      }),
-    );
     return removed;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   InvalidObservationError,
   StateStore,
@@ -328,6 +329,52 @@ describe('StateStore cluster listing and forgetting', () => {
     const again = await store.record(observation(gone, { ruleId: 'NETWORK_ACLS', observedAt: at(60) }));
     expect(again.transition).toBe('NEW_VIOLATION');
     expect(await store.listClusters()).toContain(gone);
+  });
+});
+
+describe('StateStore: a first row racing forgetCluster', () => {
+  /** Seeded, so a failure replays; 0–3 ms before each request shuffles the two callers' steps. */
+  function jitteredStore(seed: number): { store: StateStore; client: DynamoDBClient } {
+    let state = seed;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const client = new DynamoDBClient({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
+    });
+    client.middlewareStack.add(
+      (nextHandler) => async (args) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 4)));
+        return nextHandler(args);
+      },
+      { step: 'initialize', name: 'jitter' },
+    );
+    return { store: new StateStore(client, local.tableName), client };
+  }
+
+  it('never leaves a row the registry does not list (the next sweep could not forget it)', async () => {
+    const unlisted: string[] = [];
+    for (let seed = 1; seed <= 60; seed++) {
+      const { store: racing, client } = jitteredStore(seed);
+      try {
+        const cluster = freshCluster();
+        await racing.record(observation(cluster, { ruleId: 'NETWORK_ACLS' }));
+        // A drift run that read the cluster before its deletion writes the first row of another rule
+        // while the sweep forgets the deleted cluster.
+        await Promise.all([
+          racing.record(observation(cluster, { ruleId: 'VPC_DNS_ATTRIBUTES', observedAt: at(1) })),
+          racing.forgetCluster(cluster),
+        ]);
+        const rows = await store.listCluster(cluster);
+        if (rows.length > 0 && !(await store.listClusters()).includes(cluster)) unlisted.push(`seed ${seed}`);
+        // What the next sweep does for a listed cluster that no longer exists: nothing is left after it.
+        if ((await store.listClusters()).includes(cluster)) await store.forgetCluster(cluster);
+        expect(await store.listCluster(cluster)).toEqual([]);
+      } finally {
+        client.destroy();
+      }
+    }
+    expect(unlisted).toEqual([]);
   });
 });
 

@@ -12,15 +12,25 @@ export interface AlertTopics {
   emailTopicArn: string;
 }
 
+export type AlertChannel = 'chat' | 'email';
+export const ALERT_CHANNELS: readonly AlertChannel[] = ['chat', 'email'];
+
 export interface PublishedAlert {
   chatMessageId?: string;
   emailMessageId?: string;
+}
+
+export interface PublishOptions {
+  /** Channels an earlier attempt already delivered this alert to: not published again. */
+  skip?: readonly AlertChannel[];
 }
 
 export class AlertPublishError extends Error {
   constructor(
     message: string,
     readonly failures: { topicArn: string; error: unknown }[],
+    /** The channels this attempt did deliver to, so a retry can leave them out. */
+    readonly delivered: AlertChannel[],
   ) {
     super(message);
     this.name = 'AlertPublishError';
@@ -47,8 +57,8 @@ export function alertPublishInputs(t: Transition, topics: AlertTopics): PublishC
 /**
  * Publishes one alert per transition on each topic. Both publishes are attempted even if one
  * fails, so a chat outage does not also swallow the email; any failure then rejects, naming
- * the failed topics, so the caller's retry covers it (at the cost of a possible repeat on the
- * topic that succeeded).
+ * the failed topics and the channels that did get the alert, so the caller's retry can publish
+ * only what is missing (SPEC §9: one message per transition on each topic).
  */
 export class SnsAlertPublisher {
   constructor(
@@ -56,18 +66,28 @@ export class SnsAlertPublisher {
     private readonly topics: AlertTopics,
   ) {}
 
-  async publish(transition: Transition): Promise<PublishedAlert> {
+  async publish(transition: Transition, options: PublishOptions = {}): Promise<PublishedAlert> {
     const [chat, email] = alertPublishInputs(transition, this.topics) as [
       PublishCommandInput,
       PublishCommandInput,
     ];
+    const skip = new Set(options.skip ?? []);
+    const channels = ALERT_CHANNELS.filter((channel) => !skip.has(channel));
+    const inputs = { chat, email };
     const results = await Promise.allSettled(
-      [chat, email].map((input) => this.sns.send(new PublishCommand(input))),
+      channels.map((channel) => this.sns.send(new PublishCommand(inputs[channel]))),
     );
     const failures: { topicArn: string; error: unknown }[] = [];
+    const delivered: AlertChannel[] = [];
+    const published: PublishedAlert = {};
     results.forEach((result, i) => {
-      if (result.status === 'rejected')
-        failures.push({ topicArn: [chat, email][i]!.TopicArn!, error: result.reason });
+      const channel = channels[i]!;
+      if (result.status === 'rejected') {
+        failures.push({ topicArn: inputs[channel].TopicArn!, error: result.reason });
+      } else {
+        delivered.push(channel);
+        published[channel === 'chat' ? 'chatMessageId' : 'emailMessageId'] = result.value.MessageId;
+      }
     });
     if (failures.length > 0) {
       const detail = failures.map(
@@ -76,12 +96,9 @@ export class SnsAlertPublisher {
       throw new AlertPublishError(
         `publishing the ${transition.kind} alert for ${transition.clusterName}/${transition.ruleId} failed: ${detail.join('; ')}`,
         failures,
+        delivered,
       );
     }
-    const [chatResult, emailResult] = results;
-    return {
-      chatMessageId: chatResult?.status === 'fulfilled' ? chatResult.value.MessageId : undefined,
-      emailMessageId: emailResult?.status === 'fulfilled' ? emailResult.value.MessageId : undefined,
-    };
+    return published;
   }
 }

@@ -6,6 +6,12 @@
  */
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import pLimit from 'p-limit';
+import {
+  ALERT_CHANNELS,
+  AlertPublishError,
+  type AlertChannel,
+  type PublishOptions,
+} from '../alerts/sns-publisher';
 import { ruleFacts, type Actor, type Partition, type Transition } from '../alerts/transition';
 import { collectSnapshot, type RawSnapshotJson } from '../aws/collect';
 import { isNotFoundError } from '../aws/errors';
@@ -42,7 +48,7 @@ export interface DriftDeps {
   /** A reader for a Region (events name theirs; the handler caches one per Region). */
   readerFor(region: string): AwsReader;
   store: Pick<StateStore, 'record' | 'forgetCluster' | 'listClusters' | 'markAlerted' | 'releaseAlertClaim'>;
-  publisher: { publish(transition: Transition): Promise<unknown> };
+  publisher: { publish(transition: Transition, options?: PublishOptions): Promise<unknown> };
   recheckQueue: Pick<RecheckQueue, 'enqueue'>;
   config: ConfigServiceClient;
   guard: GuardConfig;
@@ -387,11 +393,15 @@ async function publishClaimed(
   };
   const transition = toTransition(deps, view, finding, claim.alert.kind, actorOfDetail(claim.alert.detail));
   try {
-    await deps.publisher.publish(transition);
+    await deps.publisher.publish(transition, {
+      skip: (claim.alert.delivered ?? []).filter(isAlertChannel),
+    });
   } catch (error) {
     deps.logger.warn('alert publish failed', { ...where, error: errorMessage(error) });
+    // The channels this attempt reached are noted with the claim's release, so the resend skips them.
+    const delivered = error instanceof AlertPublishError ? error.delivered : [];
     // Best effort: if this fails too, the lease runs out and the next observation of the key resends.
-    await deps.store.releaseAlertClaim(claim).catch((releaseError: unknown) =>
+    await deps.store.releaseAlertClaim(claim, delivered).catch((releaseError: unknown) =>
       deps.logger.warn('could not release the alert claim', {
         ...where,
         error: errorMessage(releaseError),
@@ -412,6 +422,10 @@ async function publishClaimed(
     });
   }
   return undefined;
+}
+
+function isAlertChannel(value: string): value is AlertChannel {
+  return (ALERT_CHANNELS as readonly string[]).includes(value);
 }
 
 function errorMessage(error: unknown): string {

@@ -43,6 +43,11 @@ export interface PendingAlert {
   observedAt: string;
   /** Observation.alertDetail of that observation, if any. */
   detail?: string;
+  /**
+   * Channels (e.g. `chat`, `email`) an earlier publish of this alert reached before another failed: a resend
+   * leaves them out, so each channel gets the alert once.
+   */
+  delivered?: string[];
   /** The claim of the run publishing it right now, if any; an expired lease is free to take. */
   claimToken?: string;
   leaseUntil?: string;
@@ -186,28 +191,43 @@ export class StateStore {
    * Returns false when the claim was no longer current.
    */
   async markAlerted(claim: AlertClaim): Promise<boolean> {
-    return this.updateClaimed(claim, 'REMOVE alertPending, alertClaimToken, alertLeaseUntil');
+    return this.updateClaimed(claim, 'REMOVE alertPending, alertDelivered, alertClaimToken, alertLeaseUntil');
   }
 
-  /** Gives up a claim after a failed publish, so a retry can claim the alert at once instead of after the lease. */
-  async releaseAlertClaim(claim: AlertClaim): Promise<boolean> {
-    return this.updateClaimed(claim, 'REMOVE alertClaimToken, alertLeaseUntil');
+  /**
+   * Gives up a claim after a failed publish, so a retry can claim the alert at once instead of after the lease.
+   * `delivered` names the channels the failed attempt did reach; they are added to the alert's `delivered`.
+   */
+  async releaseAlertClaim(claim: AlertClaim, delivered: readonly string[] = []): Promise<boolean> {
+    if (delivered.length === 0) return this.updateClaimed(claim, 'REMOVE alertClaimToken, alertLeaseUntil');
+    return this.updateClaimed(
+      claim,
+      'ADD alertDelivered :delivered REMOVE alertClaimToken, alertLeaseUntil',
+      {
+        ':delivered': { SS: [...new Set(delivered)] },
+      },
+    );
   }
 
-  private async updateClaimed(claim: AlertClaim, removal: string): Promise<boolean> {
+  private async updateClaimed(
+    claim: AlertClaim,
+    clauses: string,
+    values: Record<string, AttributeValue> = {},
+  ): Promise<boolean> {
     try {
       await this.dynamoDb.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { [PARTITION_KEY]: { S: claim.clusterName }, [SORT_KEY]: { S: claim.ruleId } },
           // The version bump makes record()'s read-decide-put notice this change instead of overwriting it.
-          UpdateExpression: `SET #version = #version + :one, updatedAt = :now ${removal}`,
+          UpdateExpression: `SET #version = #version + :one, updatedAt = :now ${clauses}`,
           ConditionExpression: 'alertClaimToken = :token',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: {
             ':one': { N: '1' },
             ':now': { S: this.now().toISOString() },
             ':token': { S: claim.token },
+            ...values,
           },
         }),
       );
@@ -509,6 +529,7 @@ function pendingToItem(p: PendingAlert): Record<string, AttributeValue> {
     alertEventId: { S: p.eventId },
     alertObservedAt: { S: p.observedAt },
     ...optional('alertDetail', p.detail),
+    ...(p.delivered === undefined || p.delivered.length === 0 ? {} : { alertDelivered: { SS: p.delivered } }),
     ...optional('alertClaimToken', p.claimToken),
     ...optional('alertLeaseUntil', p.leaseUntil),
   };
@@ -533,6 +554,7 @@ function pendingFromItem(item: Record<string, AttributeValue>): PendingAlert | u
     eventId: requireString(item, 'alertEventId'),
     observedAt: requireString(item, 'alertObservedAt'),
     ...optional('detail', item['alertDetail']?.S),
+    ...optional('delivered', item['alertDelivered']?.SS?.slice().sort()),
     ...optional('claimToken', item['alertClaimToken']?.S),
     ...optional('leaseUntil', item['alertLeaseUntil']?.S),
   };

@@ -64,5 +64,21 @@ describe('SnsAlertPublisher', () => {
     expect((failure as AlertPublishError).message).toContain(`${topics.chatTopicArn}: Topic does not exist`);
     expect((failure as AlertPublishError).failures.map((f) => f.topicArn)).toEqual([topics.chatTopicArn]);
     expect(sns.commandCalls(PublishCommand, { TopicArn: topics.emailTopicArn })).toHaveLength(1);
+    expect((failure as AlertPublishError).delivered).toEqual(['email']);
+  });
+
+  it('publishes only the channels not skipped, so a resend reaches each topic once in all', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'chat-2' });
+
+    await expect(publisher().publish(violation(), { skip: ['email'] })).resolves.toEqual({
+      chatMessageId: 'chat-2',
+    });
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([
+      topics.chatTopicArn,
+    ]);
+
+    sns.resetHistory();
+    await expect(publisher().publish(violation(), { skip: ['chat', 'email'] })).resolves.toEqual({});
+    expect(sns.commandCalls(PublishCommand)).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { endpoint, group } from '../../testkit/snapshot-edits';
 import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 import {
   CHAT_TOPIC,
+  EMAIL_TOPIC,
   REGION,
   chatAlerts,
   configMock,
@@ -295,6 +296,7 @@ describe('processSweep', () => {
 
 describe('alerts whose publish failed after the state was recorded', () => {
   const RULE = 'VPC_ENDPOINTS_SECURITY_GROUPS';
+  const emailAlertCount = () => snsMock.commandCalls(PublishCommand, { TopicArn: EMAIL_TOPIC }).length;
 
   /** A cluster whose endpoint SG is broken, the breaking event, and a chat topic that fails the next publish. */
   async function brokenWithFailingChat() {
@@ -308,9 +310,15 @@ describe('alerts whose publish failed after the state was recorded', () => {
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }))
       .resolves({ MessageId: 'p-2' });
     await expect(processCloudTrailEvent(h.deps, event, REGION)).rejects.toThrow('could not be published');
+    // The email topic got its message; only the chat one is owed.
+    expect(emailAlertCount()).toBe(1);
     const reader = new StateStore(local.client, local.tableName);
     const pending = (await reader.get(ids.name, RULE))?.alertPending;
-    expect(pending).toMatchObject({ kind: 'NEW_VIOLATION', eventId: event.detail.eventID });
+    expect(pending).toMatchObject({
+      kind: 'NEW_VIOLATION',
+      eventId: event.detail.eventID,
+      delivered: ['email'],
+    });
     // Released on failure, so the retry need not wait for the lease.
     expect(pending?.claimToken).toBeUndefined();
     return { ids, event, reader };
@@ -328,6 +336,8 @@ describe('alerts whose publish failed after the state was recorded', () => {
     const [alert, ...rest] = chatAlerts();
     expect(rest).toEqual([]);
     expect(JSON.stringify(alert?.body)).toContain('alice');
+    // SPEC §9, one message per transition on each topic: the email is not sent again.
+    expect(emailAlertCount()).toBe(0);
     expect((await reader.get(ids.name, RULE))?.alertPending).toBeUndefined();
 
     // A further redelivery finds nothing left to send.

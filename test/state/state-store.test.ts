@@ -438,6 +438,33 @@ describe('StateStore pending alerts (outbox for publishes that fail after the wr
     expect((await clocked.get(cluster, RULE))?.alertPending).toBeUndefined();
   });
 
+  it('remembers the channels a failed publish reached until the alert is cleared or replaced', async () => {
+    const cluster = freshCluster();
+    const won = await clocked.record(observation(cluster));
+    expect(won.claim?.alert.delivered).toBeUndefined();
+    expect(await clocked.releaseAlertClaim(won.claim!, ['email'])).toBe(true);
+
+    const retried = await clocked.record(observation(cluster, { observedAt: at(1) }));
+    expect(retried.claim?.alert.delivered).toEqual(['email']);
+    // A second partial failure adds to the set; a repeated channel is not doubled.
+    expect(await clocked.releaseAlertClaim(retried.claim!, ['chat', 'email'])).toBe(true);
+    expect((await clocked.get(cluster, RULE))?.alertPending?.delivered).toEqual(['chat', 'email']);
+
+    // A newer transition is a new alert: every channel gets it.
+    const fixed = await clocked.record(
+      observation(cluster, { compliance: 'COMPLIANT', eventId: 'fix', observedAt: at(2) }),
+    );
+    expect(fixed.transition).toBe('RESOLVED');
+    expect(fixed.claim?.alert.delivered).toBeUndefined();
+    expect(await clocked.releaseAlertClaim(fixed.claim!, ['chat'])).toBe(true);
+    const again = await clocked.record(
+      observation(cluster, { compliance: 'COMPLIANT', eventId: 'fix', observedAt: at(3) }),
+    );
+    expect(await clocked.markAlerted(again.claim!)).toBe(true);
+    const cleared = await clocked.get(cluster, RULE);
+    expect(cleared?.alertPending).toBeUndefined();
+  });
+
   it('does not hand out an alert whose claim is live (a concurrent duplicate is still publishing)', async () => {
     const cluster = freshCluster();
     const results = await Promise.all([

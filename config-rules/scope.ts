@@ -3,18 +3,10 @@
  * fields are used when they name the VPC; an oversized summary, or an item that does not, is resolved by reading the
  * resource. A resource that no longer exists resolves to the whole Region, which is always correct, only costlier.
  */
-import {
-  DescribeNetworkAclsCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-  type DescribeVpcsCommandOutput,
-} from '@aws-sdk/client-ec2';
-import { DescribeClusterCommand, type DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
+import { DescribeVpcsCommand, type DescribeVpcsCommandOutput } from '@aws-sdk/client-ec2';
 import { isNotFoundError } from '../aws/errors';
 import type { AwsReader } from '../aws/reader';
+import { readResourceVpcs, type ResourceKind } from '../aws/resource-vpcs';
 import type { ItemFacts } from './notification';
 
 export const CLUSTER_TYPE = 'AWS::EKS::Cluster';
@@ -95,63 +87,21 @@ export function targetFromItem(resource: ItemFacts): CollectionTarget | undefine
   return undefined;
 }
 
-type VpcItems = { VpcId?: string }[] | undefined;
+/** The resource kinds a changed item can be placed by, in aws/resource-vpcs.ts's terms. */
+const KIND_OF_TYPE: Record<string, ResourceKind> = {
+  [CLUSTER_TYPE]: 'cluster',
+  'AWS::EC2::Subnet': 'subnet',
+  'AWS::EC2::RouteTable': 'route-table',
+  'AWS::EC2::NetworkAcl': 'network-acl',
+  'AWS::EC2::SecurityGroup': 'security-group',
+  'AWS::EC2::VPCEndpoint': 'vpc-endpoint',
+};
 
 /** The VPC(s) of one resource, read from EC2/EKS; an empty list = the resource is gone. */
 async function readVpcIds(reader: AwsReader, type: string, id: string): Promise<string[]> {
-  const ids = (items: VpcItems) => vpcIdsIn(...(items ?? []).map((i) => i.VpcId));
-  switch (type) {
-    case CLUSTER_TYPE: {
-      const out = await reader.send<DescribeClusterCommandOutput>(
-        'eks',
-        new DescribeClusterCommand({ name: id }),
-      );
-      return vpcIdsIn(out.cluster?.resourcesVpcConfig?.vpcId);
-    }
-    case 'AWS::EC2::Subnet':
-      return ids(
-        (await reader.send<{ Subnets?: VpcItems }>('ec2', new DescribeSubnetsCommand({ SubnetIds: [id] })))
-          .Subnets,
-      );
-    case 'AWS::EC2::RouteTable':
-      return ids(
-        (
-          await reader.send<{ RouteTables?: VpcItems }>(
-            'ec2',
-            new DescribeRouteTablesCommand({ RouteTableIds: [id] }),
-          )
-        ).RouteTables,
-      );
-    case 'AWS::EC2::NetworkAcl':
-      return ids(
-        (
-          await reader.send<{ NetworkAcls?: VpcItems }>(
-            'ec2',
-            new DescribeNetworkAclsCommand({ NetworkAclIds: [id] }),
-          )
-        ).NetworkAcls,
-      );
-    case 'AWS::EC2::SecurityGroup':
-      return ids(
-        (
-          await reader.send<{ SecurityGroups?: VpcItems }>(
-            'ec2',
-            new DescribeSecurityGroupsCommand({ GroupIds: [id] }),
-          )
-        ).SecurityGroups,
-      );
-    case 'AWS::EC2::VPCEndpoint':
-      return ids(
-        (
-          await reader.send<{ VpcEndpoints?: VpcItems }>(
-            'ec2',
-            new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }),
-          )
-        ).VpcEndpoints,
-      );
-    default:
-      return [];
-  }
+  const kind = KIND_OF_TYPE[type];
+  if (kind === undefined) return [];
+  return vpcIdsIn((await readResourceVpcs(reader, kind, [id])).get(id));
 }
 
 /** Every VPC that uses a DHCP option set (all pages). */

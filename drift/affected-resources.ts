@@ -6,10 +6,10 @@
  * `ModifySecurityGroupRulesRequest.GroupId`, `{tag, content}` list members, …) and have changed over time, so every
  * field is read defensively: anything unexpected yields `wholeRegion`, which is always correct, just costlier.
  */
+import type { ResourceKind } from '../aws/resource-vpcs';
 import { isDriftEventName, type DriftEventName } from './event-pattern';
 
-export type LookupKind =
-  'security-group' | 'route-table' | 'network-acl' | 'subnet' | 'vpc-endpoint' | 'cluster';
+export type LookupKind = ResourceKind;
 
 export interface ResourceLookup {
   kind: LookupKind;

@@ -7,6 +7,7 @@ import {
   maxLineWidth,
   runCli,
   TempFiles,
+  SPEC_REPORT_KEYS,
 } from './helpers';
 
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
@@ -64,14 +65,7 @@ describe('check --snapshot: results and exit codes', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('');
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(report)).toEqual([
-      'schemaVersion',
-      'accountId',
-      'region',
-      'generatedAt',
-      'summary',
-      'findings',
-    ]);
+    expect(Object.keys(report)).toEqual(SPEC_REPORT_KEYS);
     expect(report).toMatchObject({ schemaVersion: 1, accountId: '111122223333', region: 'eu-west-1' });
     expect(report.generatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(report.summary).toEqual({

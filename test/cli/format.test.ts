@@ -5,7 +5,7 @@ import { escapeCell, formatMarkdown } from '../../cli/format/markdown';
 import { formatTable, summaryLines } from '../../cli/format/table';
 import { colors, wrap } from '../../cli/format/text';
 import { colorEnabled } from '../../cli/io';
-import { hasAnsi, maxLineWidth, stripAnsi } from './helpers';
+import { hasAnsi, maxLineWidth, SPEC_REPORT_KEYS, stripAnsi } from './helpers';
 
 function finding(overrides: Partial<Finding>): Finding {
   return {
@@ -185,13 +185,6 @@ describe('formatJson', () => {
     const parsed = JSON.parse(formatJson(report([extra]))) as { findings: Record<string, unknown>[] };
     expect(Object.keys(parsed.findings[0]!)).not.toContain('debugInfo');
     expect(Object.keys(parsed.findings[0]!)).toHaveLength(10);
-    expect(Object.keys(parsed)).toEqual([
-      'schemaVersion',
-      'accountId',
-      'region',
-      'generatedAt',
-      'summary',
-      'findings',
-    ]);
+    expect(Object.keys(parsed)).toEqual(SPEC_REPORT_KEYS);
   });
 });

@@ -2,10 +2,33 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { CliIo } from '../../cli/io';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'private-eks-guard.js');
+
+/** SPEC §5's top-level report keys, in order: written out, not imported, so the tests hold the code to the SPEC. */
+export const SPEC_REPORT_KEYS = [
+  'schemaVersion',
+  'accountId',
+  'region',
+  'generatedAt',
+  'summary',
+  'findings',
+];
+
+/** An in-process CliIo that captures both streams, as a pipe would see them (no TTY, empty environment). */
+export function capturingIo(): { io: CliIo; output: { out: string; err: string } } {
+  const output = { out: '', err: '' };
+  const io: CliIo = {
+    out: (text) => void (output.out += text),
+    err: (text) => void (output.err += text),
+    stdoutIsTTY: false,
+    env: {},
+  };
+  return { io, output };
+}
 
 export interface CliResult {
   status: number | null;

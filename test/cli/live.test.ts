@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { createClients, destroyClients, type ClientOptions } from '../../aws/clients';
 import { collectSnapshot, listEnabledRegions } from '../../aws/collect';
 import { AwsReadError } from '../../aws/errors';
-import type { CliIo } from '../../cli/io';
 import { NO_DEFAULT_REGION, parseRegionOption, sdkDefaultRegion, type LiveDeps } from '../../cli/live';
 import { REGION_CONCURRENCY, regionErrorText } from '../../cli/live-check';
 import { formatSeconds } from '../../cli/progress';
@@ -18,7 +17,14 @@ import {
   type FakeAwsServer,
 } from '../../testkit/fake-aws';
 import { emptySnapshot, privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
-import { driftedSnapshot, expectOneLineError, runCli, TempFiles } from './helpers';
+import {
+  capturingIo,
+  driftedSnapshot,
+  expectOneLineError,
+  runCli,
+  SPEC_REPORT_KEYS,
+  TempFiles,
+} from './helpers';
 
 /*
  * The live commands run in-process through `run` (commander parsing included) with real SDK
@@ -106,19 +112,12 @@ class World {
   }
 
   async run(argv: string[]): Promise<Captured> {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      out: (text) => void (out += text),
-      err: (text) => void (err += text),
-      stdoutIsTTY: false,
-      env: {},
-    };
+    const { io, output } = capturingIo();
     const code = await run(argv, io, async () => {
       this.loaded += 1;
       return this.deps();
     });
-    return { code, out, err };
+    return { code, ...output };
   }
 
   /** Requests the fake servers of `region` received for `action`. */
@@ -386,14 +385,7 @@ describe('check --region: several Regions', () => {
       ['eu-west-1', ACCOUNT, 2],
     ]);
     for (const report of reports) {
-      expect(Object.keys(report)).toEqual([
-        'schemaVersion',
-        'accountId',
-        'region',
-        'generatedAt',
-        'summary',
-        'findings',
-      ]);
+      expect(Object.keys(report)).toEqual(SPEC_REPORT_KEYS);
       expect(report.findings).toHaveLength(32);
     }
     const progress = captured.err.trimEnd().split('\n');

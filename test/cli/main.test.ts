@@ -2,21 +2,13 @@ import { CommanderError } from 'commander';
 import { reportError } from '../../cli/errors-exit';
 import { run } from '../../cli/main';
 import { SnapshotError } from '../../engine/errors';
-import type { CliIo } from '../../cli/io';
-import { compliantSnapshot, TempFiles } from './helpers';
+import { capturingIo, compliantSnapshot, TempFiles } from './helpers';
 
 /** The CLI in-process with captured streams: commander's behaviour is checked here without a spawn each. */
 async function runInProcess(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    stdoutIsTTY: false,
-    env: {},
-  };
+  const { io, output } = capturingIo();
   const code = await run(argv, io);
-  return { code, out, err };
+  return { code, ...output };
 }
 
 const files = new TempFiles();

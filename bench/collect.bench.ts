@@ -47,6 +47,7 @@ import {
   type FakeAwsServer,
 } from '../testkit/fake-aws';
 import { privateClustersSnapshot, type RawSnapshot } from '../testkit/private-cluster';
+import { formatNumber, table } from './table';
 
 type Json = Record<string, unknown>;
 
@@ -248,16 +249,8 @@ function floorSeconds(account: RawSnapshot, minimum: CallBudget): { seconds: num
   return best;
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 const int = (n: number) => n.toLocaleString('en-US');
-const fmt = (n: number, digits = 2) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 2) => formatNumber(n, digits);
 
 /** Actions whose calls differ from the minimum, e.g. `eks:DescribeCluster +3`. */
 function excess(run: Run): string[] {

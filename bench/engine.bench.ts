@@ -18,6 +18,7 @@ import { RULES } from '../rules';
 import { parseSnapshotText } from '../snapshot/load';
 import { SnapshotView } from '../snapshot/view';
 import { generateSnapshot } from './generate';
+import { formatNumber, table } from './table';
 
 const TARGET_MS = 2000; // 10,000 clusters × 16 rules on the 2-core CI machine
 const PARAMS = parseParams({});
@@ -97,15 +98,7 @@ function measure(clusters: number): Row & { view: SnapshotView } {
   };
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-const fmt = (n: number, digits = 1) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 1) => formatNumber(n, digits);
 
 /** Each rule alone over every cluster, minus the cost of building the cluster contexts. */
 function perRule(view: SnapshotView): string {

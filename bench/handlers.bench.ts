@@ -56,6 +56,7 @@ import { driftDepsFromEnvironment } from '../functions/drift-runtime';
 import { startDynalite } from '../testkit/dynalite';
 import { AWS_BUCKETS, installFakeAws, useFakeCredentials, type FakeAwsServer } from '../testkit/fake-aws';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../testkit/private-cluster';
+import { formatNumber, table } from './table';
 
 type Json = Record<string, unknown>;
 
@@ -70,17 +71,9 @@ const LARGE_ACCOUNT_CLUSTERS = 100;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
-// Tables (bench/collect.bench.ts's layout)
+// Number formats (tables: bench/table.ts)
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) => formatNumber(n, digits);
 const kb = (bytes: number) => fmt(bytes / 1024, 0);
 
 /** Nearest-rank percentile. */

@@ -3,13 +3,12 @@
  * itself, that it changes no SDK schema, that it is what lets esbuild drop unused ones, and that a
  * bundled EC2 client still speaks the EC2 Query protocol exactly like the unbundled one.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Module from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EC2Client, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { build, type Plugin } from 'esbuild';
+import { startLoopbackAws, type LoopbackAws } from './serverless-cli';
 
 interface SchemaKeysModule {
   sdkSchemaKeys: Plugin;
@@ -29,7 +28,10 @@ const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
 };
 const SDK_CLIENTS = Object.keys(packageJson.dependencies).filter((d) => d.startsWith('@aws-sdk/client-'));
 
-/** The options serverless.yml gives serverless-esbuild, in memory. */
+/**
+ * serverless.yml's bundling options (bundle, minify, module-first resolution, SDK included), in memory; target
+ * node20 so this machine's Node can load the result.
+ */
 async function bundle(contents: string, plugins: Plugin[], minify = true): Promise<string> {
   const result = await build({
     stdin: { contents, resolveDir: REPO, sourcefile: 'entry.ts', loader: 'ts' },
@@ -237,26 +239,18 @@ const DESCRIBE_SECURITY_GROUPS_XML = `<?xml version="1.0" encoding="UTF-8"?>
 </DescribeSecurityGroupsResponse>`;
 
 describe('a bundled EC2 client', () => {
-  let server: Server;
-  let endpoint: string;
-  const bodies: string[] = [];
+  let ec2: LoopbackAws;
 
   beforeAll(async () => {
-    server = createServer((req: IncomingMessage, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-        res.end(DESCRIBE_SECURITY_GROUPS_XML);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ec2 = await startLoopbackAws(() => ({
+      status: 200,
+      contentType: 'text/xml;charset=UTF-8',
+      body: DESCRIBE_SECURITY_GROUPS_XML,
+    }));
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await ec2?.close();
   });
 
   it('sends the same request and parses the response exactly like the unbundled SDK', async () => {
@@ -288,11 +282,12 @@ describe('a bundled EC2 client', () => {
       ),
       'ec2-client',
     );
-    const fromBundle = await bundled.call(endpoint, input);
-    const client = new EC2Client(config(endpoint));
+    const fromBundle = await bundled.call(ec2.url, input);
+    const client = new EC2Client(config(ec2.url));
     const fromSdk = await client.send(new DescribeSecurityGroupsCommand(input));
     client.destroy();
 
+    const bodies = ec2.requests.map((r) => r.body);
     expect(bodies).toHaveLength(2);
     expect(bodies[0]).toBe(bodies[1]);
     expect(new URLSearchParams(bodies[0]).get('Filter.1.Name')).toBe('vpc-id');

@@ -1,11 +1,10 @@
 /**
  * The real `serverless` command (osls) for the deploy tests, offline and without an account, and a
- * loopback HTTP server standing in for the AWS endpoints a bundled function reaches under
- * `serverless invoke local`.
+ * loopback HTTP server standing in for the AWS endpoints a bundled function or client reaches.
  *
  * serverless-esbuild builds in the repository's .esbuild/ and removes it afterwards, so two
- * commands must never run at once: every caller lives in test/deploy/package.test.ts, where jest
- * runs them one after the other.
+ * commands must never run at once: every runServerless caller lives in
+ * test/deploy/package.test.ts, where jest runs them one after the other.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';

@@ -1,7 +1,5 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildSlackPayload, escapeSlack } from '../../alerts/slack-message';
 import {
   retryAfterMs,
@@ -9,43 +7,32 @@ import {
   SlackNotifyError,
   type NotifierLogger,
 } from '../../alerts/slack-notifier';
+import { startLoopbackServer, type LoopbackServer, type Reply } from '../../testkit/loopback-server';
 import { resolved, violation } from './fixtures';
 
 /** The part of a real webhook URL that is the credential; it must never leak. */
 const SECRET = 'T0SECRET/B0SECRET/XyZsEcReTtOkEn42';
 const PARAMETER = '/private-eks-guard/prod/slack-webhook-url';
 
-type Reply = { status: number; headers?: Record<string, string>; body?: string; hang?: boolean };
-
-let server: Server;
+let server: LoopbackServer;
 let origin: string;
 let replies: Reply[] = [];
 let received: { path: string; contentType: string | undefined; body: unknown }[] = [];
 
 beforeAll(async () => {
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let data = '';
-    req.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
-    req.on('end', () => {
-      received.push({
-        path: req.url ?? '',
-        contentType: req.headers['content-type'],
-        body: JSON.parse(data),
-      });
-      const reply = replies.shift() ?? { status: 200, body: 'ok' };
-      if (reply.hang) return; // never answers; afterAll's closeAllConnections ends it
-      res.writeHead(reply.status, reply.headers);
-      res.end(reply.body ?? '');
+  server = await startLoopbackServer((request) => {
+    received.push({
+      path: request.path,
+      contentType: request.headers['content-type'],
+      body: JSON.parse(request.body),
     });
+    return replies.shift() ?? { status: 200, body: 'ok' };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.url;
 });
 
 afterAll(async () => {
-  // fetch keeps connections alive; close them so the server (and jest) can exit.
-  server.closeAllConnections();
-  await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+  await server.close();
 });
 
 const ssm = mockClient(SSMClient);
@@ -197,11 +184,9 @@ describe('SlackNotifier', () => {
 
   it('retries an unreachable webhook and reports only the error code', async () => {
     // A listener that was closed: connection refused on a loopback port.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    ssm.on(GetParameterCommand).resolves(secureString(`http://127.0.0.1:${port}/services/${SECRET}`));
+    const closed = await startLoopbackServer(() => ({ status: 200 }));
+    await closed.close();
+    ssm.on(GetParameterCommand).resolves(secureString(`${closed.url}/services/${SECRET}`));
     const { logger, calls } = recordingLogger();
     const { n, sleeps } = notifier({ retries: 1, logger });
     const error = await n.notify(violation()).catch((e: unknown) => e);

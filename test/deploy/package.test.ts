@@ -14,7 +14,8 @@ import { configRuleName } from '../../engine/rule';
 import { compileEventPattern } from '../../eventbridge/pattern-matcher';
 import { RULES, ruleById } from '../../rules/index';
 import { stateTableCloudFormationProperties } from '../../state/table-schema';
-import { REPO, runServerless, startLoopbackAws, type LoopbackAws } from './serverless-cli';
+import { startLoopbackServer, type LoopbackServer } from '../../testkit/loopback-server';
+import { REPO, runServerless } from './serverless-cli';
 import {
   allIamStatements,
   allStrings,
@@ -408,17 +409,18 @@ function findBundle(dir: string): string {
 
 describe('serverless invoke local with the events/ samples', () => {
   const WEBHOOK_PATH = '/services/T0000000/B0000000/invoke-local-secret';
-  let aws: LoopbackAws;
+  let aws: LoopbackServer;
 
   beforeAll(async () => {
-    aws = await startLoopbackAws((request) => {
+    aws = await startLoopbackServer((request) => {
+      const target = request.headers['x-amz-target'];
       const json = (body: unknown) => ({
         status: 200,
-        contentType: 'application/x-amz-json-1.1',
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
         body: JSON.stringify(body),
       });
       // SSM GetParameter and Config PutEvaluations, response shapes of the API references.
-      if (request.target === 'AmazonSSM.GetParameter') {
+      if (target === 'AmazonSSM.GetParameter') {
         const name = (JSON.parse(request.body) as { Name: string }).Name;
         return json({
           Parameter: {
@@ -432,11 +434,12 @@ describe('serverless invoke local with the events/ samples', () => {
           },
         });
       }
-      if (request.target === 'StarlingDoveService.PutEvaluations') return json({ FailedEvaluations: [] });
-      if (request.path === WEBHOOK_PATH) return { status: 200, contentType: 'text/html', body: 'ok' };
+      if (target === 'StarlingDoveService.PutEvaluations') return json({ FailedEvaluations: [] });
+      if (request.path === WEBHOOK_PATH)
+        return { status: 200, headers: { 'content-type': 'text/html' }, body: 'ok' };
       return json({
         __type: 'UnknownOperationException',
-        message: `unexpected ${request.target ?? request.path}`,
+        message: `unexpected ${String(target ?? request.path)}`,
       });
     });
   });
@@ -464,7 +467,7 @@ describe('serverless invoke local with the events/ samples', () => {
     const run = await invokeLocal('slackNotifier', 'sns-chat-alert.json');
     expect([run.status, run.stderr]).toEqual([0, '']);
 
-    const ssm = aws.requests.filter((r) => r.target === 'AmazonSSM.GetParameter');
+    const ssm = aws.requests.filter((r) => r.headers['x-amz-target'] === 'AmazonSSM.GetParameter');
     expect(ssm.map((r) => JSON.parse(r.body))).toEqual([
       { Name: stage.alerts!.slackWebhookParameter, WithDecryption: true },
     ]);
@@ -484,7 +487,9 @@ describe('serverless invoke local with the events/ samples', () => {
     const run = await invokeLocal('configEvaluator', 'config-cluster-deleted-notification.json');
     expect([run.status, run.stderr]).toEqual([0, '']);
 
-    const puts = aws.requests.filter((r) => r.target === 'StarlingDoveService.PutEvaluations');
+    const puts = aws.requests.filter(
+      (r) => r.headers['x-amz-target'] === 'StarlingDoveService.PutEvaluations',
+    );
     expect(puts.map((r) => JSON.parse(r.body))).toEqual([
       {
         ResultToken: sample.resultToken,

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EC2Client, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { build, type Plugin } from 'esbuild';
-import { startLoopbackAws, type LoopbackAws } from './serverless-cli';
+import { startLoopbackServer, type LoopbackServer } from '../../testkit/loopback-server';
 
 interface SchemaKeysModule {
   sdkSchemaKeys: Plugin;
@@ -239,12 +239,12 @@ const DESCRIBE_SECURITY_GROUPS_XML = `<?xml version="1.0" encoding="UTF-8"?>
 </DescribeSecurityGroupsResponse>`;
 
 describe('a bundled EC2 client', () => {
-  let ec2: LoopbackAws;
+  let ec2: LoopbackServer;
 
   beforeAll(async () => {
-    ec2 = await startLoopbackAws(() => ({
+    ec2 = await startLoopbackServer(() => ({
       status: 200,
-      contentType: 'text/xml;charset=UTF-8',
+      headers: { 'content-type': 'text/xml;charset=UTF-8' },
       body: DESCRIBE_SECURITY_GROUPS_XML,
     }));
   });

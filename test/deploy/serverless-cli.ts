@@ -1,14 +1,11 @@
 /**
- * The real `serverless` command (osls) for the deploy tests, offline and without an account, and a
- * loopback HTTP server standing in for the AWS endpoints a bundled function or client reaches.
+ * The real `serverless` command (osls) for the deploy tests, offline and without an account.
  *
  * serverless-esbuild builds in the repository's .esbuild/ and removes it afterwards, so two
  * commands must never run at once: every runServerless caller lives in
  * test/deploy/package.test.ts, where jest runs them one after the other.
  */
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..');
@@ -62,48 +59,4 @@ export function runServerless(
       resolve({ status, stdout, stderr });
     });
   });
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  /** X-Amz-Target of an AWS JSON-protocol call (e.g. AmazonSSM.GetParameter). */
-  target: string | undefined;
-  body: string;
-}
-
-export type Reply = { status: number; contentType: string; body: string };
-
-export interface LoopbackAws {
-  url: string;
-  requests: RecordedRequest[];
-  close(): Promise<void>;
-}
-
-/** One server for every endpoint: `reply` decides from the request (AWS JSON target or path). */
-export async function startLoopbackAws(reply: (request: RecordedRequest) => Reply): Promise<LoopbackAws> {
-  const requests: RecordedRequest[] = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      const target = req.headers['x-amz-target'];
-      const request = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        target: typeof target === 'string' ? target : undefined,
-        body,
-      };
-      requests.push(request);
-      const answer = reply(request);
-      res.writeHead(answer.status, { 'content-type': answer.contentType });
-      res.end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

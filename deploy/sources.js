@@ -37,13 +37,17 @@ function loadSources() {
     write: false,
     logLevel: 'silent',
   });
-  const file = path.join(REPO_ROOT, 'deploy', '.sources.generated.js');
-  const compiled = new Module(file, module);
-  compiled.filename = file;
-  compiled.paths = Module._nodeModulePaths(REPO_ROOT);
-  compiled._compile(result.outputFiles[0].text, file);
-  loaded = compiled.exports;
+  loaded = compileModule(result.outputFiles[0].text, path.join(REPO_ROOT, 'deploy', '.sources.generated.js'));
   return loaded;
 }
 
-module.exports = { loadSources, REPO_ROOT };
+/** Runs CommonJS `code` as the module `file` (never written), resolving packages from the repository. */
+function compileModule(code, file) {
+  const compiled = new Module(file, module);
+  compiled.filename = file;
+  compiled.paths = Module._nodeModulePaths(REPO_ROOT);
+  compiled._compile(code, file);
+  return compiled.exports;
+}
+
+module.exports = { loadSources, compileModule, REPO_ROOT };

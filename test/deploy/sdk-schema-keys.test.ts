@@ -3,7 +3,6 @@
  * itself, that it changes no SDK schema, that it is what lets esbuild drop unused ones, and that a
  * bundled EC2 client still speaks the EC2 Query protocol exactly like the unbundled one.
  */
-import Module from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EC2Client, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
@@ -20,6 +19,9 @@ interface SchemaKeysModule {
 const { sdkSchemaKeys, inlineSchemaKeys, SCHEMA_MODULE } =
   require('../../deploy/sdk-schema-keys') as SchemaKeysModule;
 const pluginsFile = require('../../deploy/esbuild-plugins') as Plugin[];
+const { compileModule } = require('../../deploy/sources') as {
+  compileModule(code: string, file: string): unknown;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const REPO = join(__dirname, '..', '..');
@@ -49,11 +51,7 @@ async function bundle(contents: string, plugins: Plugin[], minify = true): Promi
 }
 
 function load<T>(code: string, name: string): T {
-  const file = join(REPO, `.${name}.bundle.js`);
-  const compiled = new Module(file);
-  compiled.filename = file;
-  (compiled as unknown as { _compile(code: string, file: string): void })._compile(code, file);
-  return compiled.exports as T;
+  return compileModule(code, join(REPO, `.${name}.bundle.js`)) as T;
 }
 
 function schemaModules(client: string): string[] {

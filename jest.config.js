@@ -8,7 +8,14 @@ module.exports = {
   transform: {
     // tsconfig's isolatedModules makes ts-jest transpile only; type checking is `npm run lint`'s job.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // @middy/core 6 ships only an ES module. Node 20 require()s it in dist/ and esbuild bundles it, but jest 29's
+    // module loader is CommonJS-only, so its one file is transpiled to CommonJS like our own sources.
+    '/node_modules/@middy/core/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/core/)'],
   // The CLI tests spawn the compiled binary; two workers match the 2-core CI machine.
   maxWorkers: 2,
   // Tests against dynalite, HTTP servers and spawned binaries: a loaded 2-core CI machine is slower than a laptop.

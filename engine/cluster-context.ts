@@ -1,16 +1,7 @@
+import type { IdSet } from '../network/id-set';
 import type { Cluster } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
 import type { Params } from './params';
-
-/**
- * A set of resource ids that may be incomplete: `unknown` holds the reasons (e.g. a node
- * group without `subnets`). A rule checking "every member …" adds an unknown when the
- * set is incomplete; a rule needing "some member …" may still succeed on `ids`.
- */
-export interface IdSet {
-  ids: readonly string[];
-  unknown: readonly string[];
-}
 
 /** One cluster and the SPEC §3 sets derived from it, computed once and shared by every rule. */
 export interface ClusterContext {

@@ -1,5 +1,5 @@
 import { joinAnnotation, type Outcome } from './findings';
-import type { Tri } from './tri';
+import type { Tri } from '../network/tri';
 
 interface Note {
   message: string;

@@ -1,8 +1,6 @@
-import type { Params } from '../engine/params';
-import type { ShortCut } from '../engine/rule';
-import { and, not, or, type Tri } from '../engine/tri';
 import type { VpcEndpoint } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
+import { and, not, or, type Tri } from './tri';
 
 const GONE_STATES = new Set(['deleting', 'deleted', 'rejected', 'failed', 'expired']);
 
@@ -120,11 +118,4 @@ export function membershipDoubt({ endpoint }: JudgedEndpoint): string {
   return absent.length > 0
     ? `it has no ${absent.join(', ')}`
     : 'unknown whether it or the s3 Gateway endpoint takes the S3 traffic';
-}
-
-/** SPEC §4 step 2 for the endpoint rules: with `requiredServices=` there is nothing to judge. */
-export function noServiceRequired(params: Params): ShortCut | undefined {
-  return params.requiredServices.length === 0
-    ? { compliance: 'NOT_APPLICABLE', annotation: 'no service is required (requiredServices is empty)' }
-    : undefined;
 }

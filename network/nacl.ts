@@ -1,11 +1,10 @@
-import type { Tri } from '../engine/tri';
 import type { NetworkAcl, NetworkAclEntry } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
 import { parseCidr, type AddressRange, type Cidr } from './cidr';
 import { BoundedMemo } from './memo';
 import { intersectsAny, subtract, type Box } from './port-space';
-import { carries, protocolKind, type ProtocolKind } from './protocol';
-import type { Protocol } from './security-groups';
+import { carries, protocolKind, type Protocol, type ProtocolKind } from './protocol';
+import type { Tri } from './tri';
 
 export interface PortRange {
   from: number;

@@ -1,4 +1,4 @@
-import type { Protocol } from './security-groups';
+export type Protocol = 'tcp' | 'udp';
 
 /** What a rule's or entry's protocol field stands for; `other` (icmp, 58, …) never carries tcp/udp. */
 export type ProtocolKind = Protocol | 'all' | 'other';

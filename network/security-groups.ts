@@ -1,12 +1,9 @@
-import type { Tri } from '../engine/tri';
-import { and } from '../engine/tri';
 import type { IpPermission } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
-import type { IdSet } from '../engine/cluster-context';
 import { contains, coveredByUnion, type AddressRange } from './cidr';
-import { carries, protocolKind } from './protocol';
-
-export type Protocol = 'tcp' | 'udp';
+import type { IdSet } from './id-set';
+import { carries, protocolKind, type Protocol } from './protocol';
+import { and, type Tri } from './tri';
 
 /** One side of a flow (SPEC §3): a set of security groups plus a set of subnets. */
 export interface FlowSide {

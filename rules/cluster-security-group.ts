@@ -1,7 +1,8 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { securityGroupsAdmit, type FlowSide, type Protocol } from '../network/security-groups';
-import { controlPlaneSide, explainAdmission, nodesSide } from '../network/admission-explanation';
+import type { Protocol } from '../network/protocol';
+import { securityGroupsAdmit, type FlowSide } from '../network/security-groups';
+import { controlPlaneSide, explainAdmission, nodesSide } from './shared/admission-explanation';
 
 interface ClusterFlow {
   /** What stops working when the flow is blocked. */

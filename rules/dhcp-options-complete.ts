@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/rule';
-import { dhcpValues, judgeDhcpOptionSet } from '../network/dhcp-options';
+import { dhcpValues, judgeDhcpOptionSet } from './shared/dhcp-options';
 
 const REQUIRED_KEYS = ['domain-name', 'domain-name-servers'] as const;
 

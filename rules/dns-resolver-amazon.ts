@@ -1,11 +1,11 @@
 import type { Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
-import { or, type Tri } from '../engine/tri';
 import type { Verdict } from '../engine/verdict';
 import { formatAddress, parseAddress, vpcResolverAddress } from '../network/cidr';
+import { or, type Tri } from '../network/tri';
 import type { SnapshotView } from '../snapshot/view';
 import type { DhcpOptionSet, Vpc } from '../snapshot/schema';
-import { dhcpValues, judgeDhcpOptionSet } from '../network/dhcp-options';
+import { dhcpValues, judgeDhcpOptionSet } from './shared/dhcp-options';
 
 const AMAZON_DNS_NAME = 'amazonprovideddns';
 /** The Route 53 Resolver's link-local addresses, reachable from every Nitro instance. */

@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/rule';
-import { known } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
+import { known } from '../network/tri';
 
 /** Nodes register with the API server through the private endpoint; without it they cannot join. */
 export const endpointPrivateAccess: Rule = {

@@ -2,9 +2,9 @@ import type { ClusterContext } from '../engine/cluster-context';
 import type { Outcome } from '../engine/findings';
 import type { Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
-import { known, not, type Tri } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
 import { coveredByUnion, type Cidr } from '../network/cidr';
+import { known, not, type Tri } from '../network/tri';
 
 /** What is wrong with the public endpoint's CIDRs, in `restricted` mode; undefined when the list is absent. */
 interface CidrProblems {

@@ -2,7 +2,7 @@ import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
 import { judgedInterfaceEndpoints } from '../network/endpoints';
 import { naclsAllowFlow } from '../network/nacl';
-import type { Protocol } from '../network/security-groups';
+import type { Protocol } from '../network/protocol';
 import { listWithin, MESSAGE_BUDGET } from '../engine/findings';
 
 /** A subnet that must receive one protocol/port, and what needs it. */

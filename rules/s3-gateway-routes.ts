@@ -2,12 +2,8 @@ import type { ClusterContext } from '../engine/cluster-context';
 import { joinAnnotation, type Outcome } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import {
-  absentEndpointFields,
-  noServiceRequired,
-  s3GatewayEndpoints,
-  s3GatewayServesVpc,
-} from '../network/endpoints';
+import { absentEndpointFields, s3GatewayEndpoints, s3GatewayServesVpc } from '../network/endpoints';
+import { noServiceRequired } from './shared/no-service-required';
 
 /** The route tables the existing s3 Gateway endpoints add their prefix-list route to. */
 interface GatewayTables {

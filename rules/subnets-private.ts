@@ -1,8 +1,8 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
-import { known, not } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
+import { known, not } from '../network/tri';
 import type { Route, RouteTable } from '../snapshot/schema';
 
 interface EgressTarget {

@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/rule';
-import { known } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
+import { known } from '../network/tri';
 
 /** Private DNS of interface endpoints and of the API server endpoint only resolves with both VPC DNS attributes on. */
 export const vpcDnsAttributes: Rule = {

@@ -1,13 +1,9 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import {
-  judgedInterfaceEndpoints,
-  membershipDoubt,
-  type JudgedEndpoint,
-  noServiceRequired,
-} from '../network/endpoints';
+import { judgedInterfaceEndpoints, membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
 import type { SnapshotView } from '../snapshot/view';
+import { noServiceRequired } from './shared/no-service-required';
 
 /** The Availability Zones of some subnets, and why the list may be incomplete. */
 interface Zones {

@@ -1,15 +1,10 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
-import { and, or, type Tri } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
-import {
-  absentEndpointFields,
-  endpointAvailable,
-  endpointIsFor,
-  endpointIsType,
-  noServiceRequired,
-} from '../network/endpoints';
+import { absentEndpointFields, endpointAvailable, endpointIsFor, endpointIsType } from '../network/endpoints';
+import { and, or, type Tri } from '../network/tri';
 import type { VpcEndpoint } from '../snapshot/schema';
+import { noServiceRequired } from './shared/no-service-required';
 
 /*
  * The schema lower-cases State; annotations show it as DescribeVpcEndpoints spells it, so a

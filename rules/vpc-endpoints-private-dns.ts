@@ -1,12 +1,8 @@
 import type { Rule } from '../engine/rule';
-import { known, not, or } from '../engine/tri';
 import { Verdict } from '../engine/verdict';
-import {
-  judgedInterfaceEndpoints,
-  membershipDoubt,
-  type JudgedEndpoint,
-  noServiceRequired,
-} from '../network/endpoints';
+import { judgedInterfaceEndpoints, membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
+import { known, not, or } from '../network/tri';
+import { noServiceRequired } from './shared/no-service-required';
 
 function judge(verdict: Verdict, judged: JudgedEndpoint): void {
   const { endpoint, service, member } = judged;

@@ -1,9 +1,10 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { explainAdmission, nodesSide } from '../network/admission-explanation';
-import { judgedInterfaceEndpoints, noServiceRequired } from '../network/endpoints';
+import { judgedInterfaceEndpoints } from '../network/endpoints';
 import { securityGroupsAdmit, type AdmissionResult, type FlowSide } from '../network/security-groups';
 import type { VpcEndpoint } from '../snapshot/schema';
+import { explainAdmission, nodesSide } from './shared/admission-explanation';
+import { noServiceRequired } from './shared/no-service-required';
 
 function endpointSide(endpoint: VpcEndpoint): FlowSide {
   const groupIds = endpoint.Groups.flatMap((g) => (g.GroupId === undefined ? [] : [g.GroupId]));

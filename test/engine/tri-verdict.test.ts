@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { joinAnnotation, MAX_ANNOTATION } from '../../engine/findings';
-import { and, not, or, type Tri } from '../../engine/tri';
 import { Verdict } from '../../engine/verdict';
+import { and, not, or, type Tri } from '../../network/tri';
 
 const tri = fc.constantFrom<Tri>(true, false, null);
 

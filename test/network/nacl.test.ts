@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { Tri } from '../../engine/tri';
 import { formatAddress, parseCidr, type AddressRange } from '../../network/cidr';
 import { aclAllows, naclsAllowFlow, type PortRange } from '../../network/nacl';
+import type { Tri } from '../../network/tri';
 import type { NetworkAcl, NetworkAclEntry } from '../../snapshot/schema';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { viewOf } from '../../testkit/view';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { Tri } from '../../engine/tri';
 import { formatAddress, parseAddress, parseCidr } from '../../network/cidr';
 import { ruleAdmits, securityGroupsAdmit, type FlowSide } from '../../network/security-groups';
+import type { Tri } from '../../network/tri';
 import type { IpPermission } from '../../snapshot/schema';
 import { emptySnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { viewOf } from '../../testkit/view';

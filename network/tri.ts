@@ -2,6 +2,8 @@
  * Three-valued logic (SPEC §4 step 5): a check is true, false, or unknown (`null`) when
  * the snapshot does not hold what it would need. Kleene semantics, so an unknown never
  * hides a definite answer: `and(false, null)` is false, `or(true, null)` is true.
+ * It imports nothing, and lives in network/ (whose checks answer this way) so that engine/
+ * (verdicts) and rules/ use it from below without network/ importing engine/.
  */
 export type Tri = boolean | null;
 

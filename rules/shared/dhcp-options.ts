@@ -1,7 +1,7 @@
-import type { ClusterContext } from '../engine/cluster-context';
-import type { Outcome } from '../engine/findings';
-import { Verdict } from '../engine/verdict';
-import type { DhcpOptionSet, Vpc } from '../snapshot/schema';
+import type { ClusterContext } from '../../engine/cluster-context';
+import type { Outcome } from '../../engine/findings';
+import { Verdict } from '../../engine/verdict';
+import type { DhcpOptionSet, Vpc } from '../../snapshot/schema';
 
 /** `DhcpOptionsId` of a VPC associated with no DHCP option set. */
 const NO_OPTION_SET = 'default';

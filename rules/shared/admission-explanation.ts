@@ -1,7 +1,9 @@
-import type { ClusterContext, IdSet } from '../engine/cluster-context';
-import { listWithin, MESSAGE_BUDGET } from '../engine/findings';
-import type { SnapshotView } from '../snapshot/view';
-import { securityGroupsAdmit, type AdmissionResult, type FlowSide, type Protocol } from './security-groups';
+import type { ClusterContext } from '../../engine/cluster-context';
+import { listWithin, MESSAGE_BUDGET } from '../../engine/findings';
+import type { IdSet } from '../../network/id-set';
+import type { Protocol } from '../../network/protocol';
+import { securityGroupsAdmit, type AdmissionResult, type FlowSide } from '../../network/security-groups';
+import type { SnapshotView } from '../../snapshot/view';
 
 /*
  * Plain-words explanations of SPEC §3 "security groups admit a flow" for annotations, and

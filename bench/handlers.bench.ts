@@ -50,8 +50,10 @@ import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { parseDocument } from 'yaml';
 import { createClients, destroyClients } from '../aws/clients';
 import { AwsReader } from '../aws/reader';
-import type { DriftOutcome } from '../drift/process-event';
-import { makeHandler } from '../functions/drift';
+import type { DriftOutcome } from '../drift/drift-deps';
+import { makeHandler, type DriftEvent } from '../functions/drift';
+import { createPowertools } from '../lambda/powertools';
+import { NO_METRICS } from '../telemetry/metrics';
 import { driftDepsFromEnvironment } from '../functions/drift-runtime';
 import { startDynalite } from '../testkit/dynalite';
 import { AWS_BUCKETS, installFakeAws, useFakeCredentials, type FakeAwsServer } from '../testkit/fake-aws';
@@ -386,7 +388,9 @@ async function runScenario(root: string, scenario: Scenario, tableName: string, 
   const warnings: string[] = [];
   process.env.STATE_TABLE_NAME = tableName;
   const deps = {
-    ...driftDepsFromEnvironment(),
+    ...driftDepsFromEnvironment(createPowertools('private-eks-guard-bench')),
+    // Counted in memory only: no middleware flushes here, and Powertools would print EMF between the tables.
+    metrics: NO_METRICS,
     readerFor: (region: string) => {
       if (region !== REGION) throw new Error(`event in ${region}`);
       return reader;
@@ -399,7 +403,9 @@ async function runScenario(root: string, scenario: Scenario, tableName: string, 
   const compliantIngress = group.IpPermissions;
   const failures: string[] = [];
 
-  const first = (await handler(revokeEvent(root, target.endpointSecurityGroupId))) as DriftOutcome;
+  const first = (await handler(
+    revokeEvent(root, target.endpointSecurityGroupId) as unknown as DriftEvent,
+  )) as DriftOutcome;
   if (first.alerts.length > 0) failures.push(`first sighting alerted: ${JSON.stringify(first.alerts)}`);
   const pacedSoFar = () => Object.values(reader.ledger.toJSON()).reduce((sum, e) => sum + e.pacedMs, 0);
   const before = { ec2: callsOf(reader, 'ec2'), eks: callsOf(reader, 'eks'), pacedMs: pacedSoFar() };
@@ -411,7 +417,7 @@ async function runScenario(root: string, scenario: Scenario, tableName: string, 
     const ec2Before = callsOf(reader, 'ec2');
     const event = revokeEvent(root, target.endpointSecurityGroupId);
     const start = performance.now();
-    const outcome = (await handler(event)) as DriftOutcome;
+    const outcome = (await handler(event as unknown as DriftEvent)) as DriftOutcome;
     const elapsed = performance.now() - start;
     times.push(elapsed);
 

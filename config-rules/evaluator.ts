@@ -17,6 +17,7 @@ import {
 import { parseConfigRuleEvent, type ParsedEvent } from './notification';
 import { DEFAULT_RULE_NAME_PREFIX, selectRule, type SelectedRule } from './rule-selection';
 import { CLUSTER_TYPE, resolveTarget, type CollectionTarget } from './scope';
+import type { GuardMetrics } from '../telemetry/metrics';
 
 export interface EvaluatorLog {
   info(message: string, details?: Record<string, unknown>): void;
@@ -30,6 +31,8 @@ export interface EvaluatorDeps {
   log?: EvaluatorLog;
   /** CONFIG_RULE_NAME_PREFIX. */
   ruleNamePrefix?: string;
+  /** Counts for operators (telemetry/metrics.ts); absent = not counted. */
+  metrics?: GuardMetrics;
   now?: () => Date;
 }
 
@@ -161,6 +164,7 @@ export async function handleConfigRuleEvent(
     log.warn('INSUFFICIENT_DATA not written', { cluster: name, annotation: result.annotation });
   }
   const putCalls = await putEvaluations(deps.config, event.resultToken, evaluations);
+  deps.metrics?.count('EvaluationsWritten', evaluations.length);
   const summary: InvocationSummary = {
     configRuleName: event.configRuleName,
     ruleId: selected.rule.meta.id,

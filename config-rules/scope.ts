@@ -8,6 +8,7 @@ import { isNotFoundError } from '../aws/errors';
 import type { AwsReader } from '../aws/reader';
 import { readResourceVpcs, type ResourceKind } from '../aws/resource-vpcs';
 import type { ItemFacts } from './notification';
+import { readField } from '../event-schemas/read-field';
 
 export const CLUSTER_TYPE = 'AWS::EKS::Cluster';
 
@@ -35,15 +36,6 @@ type Json = Record<string, unknown>;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
-function get(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-    current = (current as Json)[key];
-  }
-  return current;
-}
-
 function vpcIdsIn(...candidates: unknown[]): string[] {
   return [...new Set(candidates.filter((c): c is string => typeof c === 'string' && VPC_ID.test(c)))].sort();
 }
@@ -53,8 +45,8 @@ function relatedVpcs(item: Json): string[] {
   const relationships = Array.isArray(item.relationships) ? item.relationships : [];
   return vpcIdsIn(
     ...relationships
-      .filter((r) => get(r, 'resourceType') === 'AWS::EC2::VPC')
-      .map((r) => get(r, 'resourceId')),
+      .filter((r) => readField(r, 'resourceType') === 'AWS::EC2::VPC')
+      .map((r) => readField(r, 'resourceId')),
   );
 }
 
@@ -73,12 +65,12 @@ export function targetFromItem(resource: ItemFacts): CollectionTarget | undefine
   const own =
     resourceType === CLUSTER_TYPE
       ? vpcIdsIn(
-          get(configuration, 'resourcesVpcConfig', 'vpcId'),
-          get(configuration, 'ResourcesVpcConfig', 'VpcId'),
-          get(item, 'resourcesVpcConfig', 'vpcId'),
+          readField(configuration, 'resourcesVpcConfig', 'vpcId'),
+          readField(configuration, 'ResourcesVpcConfig', 'VpcId'),
+          readField(item, 'resourcesVpcConfig', 'vpcId'),
         )
       : // EC2 items use the API's lower camel case; newer (CloudFormation-schema) types such as VPCEndpoint use VpcId.
-        vpcIdsIn(get(configuration, 'vpcId'), get(configuration, 'VpcId'));
+        vpcIdsIn(readField(configuration, 'vpcId'), readField(configuration, 'VpcId'));
   const vpcIds = own.length > 0 ? own : relatedVpcs(item);
   if (vpcIds.length > 0) return { vpcIds };
   if (resourceType === 'AWS::EC2::DHCPOptions') {

@@ -7,6 +7,8 @@
  * field is read defensively: anything unexpected yields `wholeRegion`, which is always correct, just costlier.
  */
 import type { ResourceKind } from '../aws/resource-vpcs';
+import { readCloudTrailEvent } from '../event-schemas/cloudtrail-event';
+import { readField } from '../event-schemas/read-field';
 import { isDriftEventName, type DriftEventName } from './event-pattern';
 
 export type LookupKind = ResourceKind;
@@ -33,16 +35,6 @@ const EC2_ID_PREFIX = {
 // EKS cluster names: 1-100 characters, starting alphanumeric.
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
-function get(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
 function isEc2Id(kind: keyof typeof EC2_ID_PREFIX, value: unknown): value is string {
   return typeof value === 'string' && new RegExp(`^${EC2_ID_PREFIX[kind]}-[0-9a-f]{8,32}$`).test(value);
 }
@@ -54,9 +46,9 @@ function isEc2Id(kind: keyof typeof EC2_ID_PREFIX, value: unknown): value is str
 function listedIds(value: unknown, itemKey?: string): unknown[] {
   if (Array.isArray(value)) return value.flatMap((element) => listedIds(element, itemKey));
   if (typeof value === 'string') return [value];
-  const items = get(value, 'items');
-  if (Array.isArray(items)) return items.map((item) => (itemKey ? get(item, itemKey) : item));
-  const content = get(value, 'content');
+  const items = readField(value, 'items');
+  if (Array.isArray(items)) return items.map((item) => (itemKey ? readField(item, itemKey) : item));
+  const content = readField(value, 'content');
   return content === undefined ? [] : [content];
 }
 
@@ -81,33 +73,33 @@ function lookups(kind: LookupKind, candidates: unknown[]): AffectedResources | u
 function securityGroup(request: unknown, response: unknown): AffectedResources | string {
   return (
     lookups('security-group', [
-      get(request, 'groupId'),
-      get(request, 'GroupId'),
-      ...listedIds(get(response, 'securityGroupRuleSet'), 'groupId'),
-      ...listedIds(get(response, 'revokedSecurityGroupRuleSet'), 'groupId'),
+      readField(request, 'groupId'),
+      readField(request, 'GroupId'),
+      ...listedIds(readField(response, 'securityGroupRuleSet'), 'groupId'),
+      ...listedIds(readField(response, 'revokedSecurityGroupRuleSet'), 'groupId'),
     ]) ?? 'no security group id (a call by group name cannot be placed in a VPC without a look-up by name)'
   );
 }
 
 function routeTable(request: unknown): AffectedResources | string {
-  return lookups('route-table', [get(request, 'routeTableId')]) ?? 'no route table id';
+  return lookups('route-table', [readField(request, 'routeTableId')]) ?? 'no route table id';
 }
 
 function networkAcl(request: unknown): AffectedResources | string {
-  return lookups('network-acl', [get(request, 'networkAclId')]) ?? 'no network ACL id';
+  return lookups('network-acl', [readField(request, 'networkAclId')]) ?? 'no network ACL id';
 }
 
 function vpcAttribute(request: unknown): AffectedResources | string {
-  return vpcs(get(request, 'vpcId')) ?? 'no VPC id';
+  return vpcs(readField(request, 'vpcId')) ?? 'no VPC id';
 }
 
 function clusterName(request: unknown): unknown[] {
-  return [get(request, 'name'), get(request, 'clusterName')];
+  return [readField(request, 'name'), readField(request, 'clusterName')];
 }
 
 function clusterCreatedOrDeleted(request: unknown, response: unknown): AffectedResources | string {
   return (
-    vpcs(get(response, 'cluster', 'resourcesVpcConfig', 'vpcId')) ??
+    vpcs(readField(response, 'cluster', 'resourcesVpcConfig', 'vpcId')) ??
     lookups('cluster', clusterName(request)) ??
     'no cluster VPC or name'
   );
@@ -116,14 +108,14 @@ function clusterCreatedOrDeleted(request: unknown, response: unknown): AffectedR
 const EXTRACTORS: Record<DriftEventName, Extractor> = {
   CreateVpcEndpoint: (request, response) =>
     vpcs(
-      get(request, 'CreateVpcEndpointRequest', 'VpcId'),
-      get(response, 'CreateVpcEndpointResponse', 'vpcEndpoint', 'vpcId'),
+      readField(request, 'CreateVpcEndpointRequest', 'VpcId'),
+      readField(response, 'CreateVpcEndpointResponse', 'vpcEndpoint', 'vpcId'),
     ) ?? 'no VPC id in the endpoint request or response',
   ModifyVpcEndpoint: (request) =>
-    lookups('vpc-endpoint', listedIds(get(request, 'ModifyVpcEndpointRequest', 'VpcEndpointId'))) ??
+    lookups('vpc-endpoint', listedIds(readField(request, 'ModifyVpcEndpointRequest', 'VpcEndpointId'))) ??
     'no VPC endpoint id',
   DeleteVpcEndpoints: (request) =>
-    lookups('vpc-endpoint', listedIds(get(request, 'DeleteVpcEndpointsRequest', 'VpcEndpointId'))) ??
+    lookups('vpc-endpoint', listedIds(readField(request, 'DeleteVpcEndpointsRequest', 'VpcEndpointId'))) ??
     'no VPC endpoint id',
   AuthorizeSecurityGroupIngress: securityGroup,
   AuthorizeSecurityGroupEgress: securityGroup,
@@ -131,9 +123,9 @@ const EXTRACTORS: Record<DriftEventName, Extractor> = {
   RevokeSecurityGroupEgress: securityGroup,
   ModifySecurityGroupRules: (request) =>
     lookups('security-group', [
-      get(request, 'ModifySecurityGroupRulesRequest', 'GroupId'),
-      get(request, 'groupId'),
-      get(request, 'GroupId'),
+      readField(request, 'ModifySecurityGroupRulesRequest', 'GroupId'),
+      readField(request, 'groupId'),
+      readField(request, 'GroupId'),
     ]) ?? 'no security group id',
   // The group is gone, so describing it cannot place it in a VPC any more.
   DeleteSecurityGroup: () => 'a deleted security group can no longer be looked up',
@@ -143,8 +135,8 @@ const EXTRACTORS: Record<DriftEventName, Extractor> = {
   ReplaceRoute: routeTable,
   DeleteRoute: routeTable,
   AssociateRouteTable: (request) =>
-    lookups('route-table', [get(request, 'routeTableId')]) ??
-    lookups('subnet', [get(request, 'subnetId')]) ??
+    lookups('route-table', [readField(request, 'routeTableId')]) ??
+    lookups('subnet', [readField(request, 'subnetId')]) ??
     'no route table or subnet id',
   ReplaceRouteTableAssociation: routeTable,
   // Only the association id is recorded, and the association no longer exists once the call succeeded.
@@ -153,7 +145,7 @@ const EXTRACTORS: Record<DriftEventName, Extractor> = {
   ReplaceNetworkAclEntry: networkAcl,
   DeleteNetworkAclEntry: networkAcl,
   ReplaceNetworkAclAssociation: networkAcl,
-  ModifySubnetAttribute: (request) => lookups('subnet', [get(request, 'subnetId')]) ?? 'no subnet id',
+  ModifySubnetAttribute: (request) => lookups('subnet', [readField(request, 'subnetId')]) ?? 'no subnet id',
   UpdateClusterConfig: (request) => lookups('cluster', clusterName(request)) ?? 'no cluster name',
   CreateCluster: clusterCreatedOrDeleted,
   DeleteCluster: clusterCreatedOrDeleted,
@@ -161,13 +153,13 @@ const EXTRACTORS: Record<DriftEventName, Extractor> = {
 
 /** What to re-check after `event` (an EventBridge "AWS API Call via CloudTrail" event). Never throws. */
 export function affectedResources(event: unknown): AffectedResources {
-  const detail = get(event, 'detail');
-  const eventName = get(detail, 'eventName');
+  const { detail } = readCloudTrailEvent(event);
   if (detail === undefined) return { wholeRegion: true, reason: 'event has no detail' };
+  const eventName = detail.eventName;
   if (!isDriftEventName(eventName)) {
-    const shown = typeof eventName === 'string' ? `"${eventName}"` : `of type ${typeof eventName}`;
+    const shown = eventName === undefined ? 'missing or not a string' : `"${eventName}"`;
     return { wholeRegion: true, reason: `unrecognised event name ${shown}` };
   }
-  const outcome = EXTRACTORS[eventName](get(detail, 'requestParameters'), get(detail, 'responseElements'));
+  const outcome = EXTRACTORS[eventName](detail.requestParameters, detail.responseElements);
   return typeof outcome === 'string' ? { wholeRegion: true, reason: `${eventName}: ${outcome}` } : outcome;
 }

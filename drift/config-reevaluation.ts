@@ -5,8 +5,18 @@
  * minute: those names are handed back for a later attempt through the delayed queue.
  */
 import { StartConfigRulesEvaluationCommand, type ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { configRuleName } from '../engine/rule';
+import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
+import { scheduleRecheck } from './recheck-queue';
 
 export const MAX_RULES_PER_CALL = 25;
+
+const DEFAULT_PREFIX = 'private-eks-';
+
+/** The deployed Config rule name of `ruleId`, under the stage's prefix. */
+export function deployedConfigRuleName(ruleId: string, prefix = DEFAULT_PREFIX): string {
+  return prefix + configRuleName(ruleId).slice(DEFAULT_PREFIX.length);
+}
 
 export interface ReevaluationOutcome {
   started: string[];
@@ -47,4 +57,33 @@ export async function startConfigRulesEvaluation(
     }
   }
   return outcome;
+}
+
+/** StartConfigRulesEvaluation for the changed rules; what Config refuses for now goes back on the delayed queue. */
+export async function reevaluateChangedRules(
+  deps: DriftDeps,
+  request: DriftRequest,
+  ruleNames: ReadonlySet<string>,
+  outcome: DriftOutcome,
+): Promise<void> {
+  if (ruleNames.size === 0) return;
+  const result = await startConfigRulesEvaluation(deps.config, [...ruleNames]);
+  outcome.configRulesStarted = result.started;
+  outcome.configRulesDeferred = result.deferred;
+  if (result.unknown.length > 0) {
+    deps.logger.warn('Config rules not deployed under these names', { configRules: result.unknown });
+  }
+  if (result.deferred.length === 0) return;
+  const enqueued = await scheduleRecheck(deps, {
+    // Only Config is retried: the state these names come from is already recorded.
+    vpcIds: [],
+    attempt: request.attempt + 1,
+    reason: 'StartConfigRulesEvaluation: LimitExceededException',
+    ...(request.actor ? { actor: request.actor } : {}),
+    configRules: result.deferred,
+  });
+  if (!enqueued) {
+    // The periodic Config run still re-evaluates them; only the console's promptness is lost.
+    deps.logger.warn('giving up on starting Config rule evaluations', { configRules: result.deferred });
+  }
 }

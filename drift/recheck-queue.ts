@@ -6,6 +6,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import type { Actor } from '../alerts/transition';
+import type { GuardMetrics } from '../telemetry/metrics';
 
 export const MAX_RECHECK_ATTEMPTS = 5;
 /** SQS allows 0–900 s; the contract keeps re-checks between one minute and the SQS maximum. */
@@ -79,4 +80,14 @@ export class RecheckQueue {
     );
     return true;
   }
+}
+
+/** Enqueues through the drift deps' queue and counts what was scheduled. */
+export async function scheduleRecheck(
+  deps: { recheckQueue: Pick<RecheckQueue, 'enqueue'>; metrics?: GuardMetrics },
+  request: RecheckRequest,
+): Promise<boolean> {
+  const enqueued = await deps.recheckQueue.enqueue(request);
+  if (enqueued) deps.metrics?.count('RechecksScheduled');
+  return enqueued;
 }

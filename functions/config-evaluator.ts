@@ -1,42 +1,41 @@
 /** AWS Config custom-rule Lambda (SPEC §7): one function serves every private-eks-* Config rule. */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../aws/clients';
 import { AwsReader } from '../aws/reader';
 import { sharedCollectionCache } from '../config-rules/collection-cache';
-import {
-  handleConfigRuleEvent,
-  type EvaluatorDeps,
-  type EvaluatorLog,
-  type InvocationSummary,
-} from '../config-rules/evaluator';
+import { handleConfigRuleEvent, type EvaluatorDeps, type InvocationSummary } from '../config-rules/evaluator';
+import type { ConfigRuleEvent } from '../config-rules/notification';
 import { DEFAULT_RULE_NAME_PREFIX } from '../config-rules/rule-selection';
+import { withPowertools } from '../lambda/middleware';
+import { createPowertools, loggerPort, metricsPort } from '../lambda/powertools';
 
-export function makeHandler(deps: EvaluatorDeps): (event: unknown) => Promise<InvocationSummary> {
+// @types/aws-lambda has no type for the AWS Config rule invocation event: ConfigRuleEvent is the project's own,
+// from the Config developer guide's example events (config-rules/notification.ts).
+export function makeHandler(deps: EvaluatorDeps): (event: ConfigRuleEvent) => Promise<InvocationSummary> {
   return (event) => handleConfigRuleEvent(event, deps);
 }
 
-function powertoolsLog(logger: Logger): EvaluatorLog {
-  return {
-    info: (message, details) => logger.info(message, details ?? {}),
-    warn: (message, details) => logger.warn(message, details ?? {}),
-  };
-}
+const tools = createPowertools('private-eks-guard-config');
+let built: ReturnType<typeof makeHandler> | undefined;
 
-let built: ((event: unknown) => Promise<InvocationSummary>) | undefined;
-
-/** Built on the first invocation, then reused by the warm container (clients, reader pacing and the cache). */
-export const handler = (event: unknown): Promise<InvocationSummary> => {
-  if (!built) {
-    const region = process.env.AWS_REGION;
-    if (!region) throw new Error('AWS_REGION is not set');
-    built = makeHandler({
-      reader: new AwsReader(createClients({ region }), region),
-      config: new ConfigServiceClient({ region, retryMode: 'adaptive' }),
-      cache: sharedCollectionCache,
-      log: powertoolsLog(new Logger()),
-      ruleNamePrefix: process.env.CONFIG_RULE_NAME_PREFIX || DEFAULT_RULE_NAME_PREFIX,
-    });
-  }
-  return built(event);
-};
+/** Clients, reader pacing and the collection cache are built on the first invocation and kept by the warm container. */
+export const handler = withPowertools(
+  (event: ConfigRuleEvent): Promise<InvocationSummary> => {
+    if (!built) {
+      const region = process.env.AWS_REGION;
+      if (!region) throw new Error('AWS_REGION is not set');
+      built = makeHandler({
+        reader: new AwsReader(createClients({ region }), region),
+        config: new ConfigServiceClient({ region, retryMode: 'adaptive' }),
+        cache: sharedCollectionCache,
+        log: loggerPort(tools.logger),
+        metrics: metricsPort(tools.metrics),
+        ruleNamePrefix: process.env.CONFIG_RULE_NAME_PREFIX || DEFAULT_RULE_NAME_PREFIX,
+      });
+    }
+    return built(event);
+  },
+  tools,
+  // The Config event carries no id of its own but the resultToken, which is a write credential and is not logged.
+  { reports: ['EvaluationsWritten', 'AwsReadErrors'] },
+);

@@ -6,12 +6,13 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SnsAlertPublisher } from '../alerts/sns-publisher';
 import { createClients } from '../aws/clients';
 import { AwsReader } from '../aws/reader';
-import { parseGuardConfig, type DriftDeps } from '../drift/process-event';
+import type { DriftDeps } from '../drift/drift-deps';
+import { parseGuardConfig } from '../drift/guard-config';
 import { RecheckQueue } from '../drift/recheck-queue';
+import { loggerPort, metricsPort, type Powertools } from '../lambda/powertools';
 import { StateStore } from '../state/state-store';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -24,10 +25,9 @@ export function lambdaRegion(env: NodeJS.ProcessEnv = process.env): string {
   return required(env, 'AWS_REGION');
 }
 
-export function driftDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env): DriftDeps {
+export function driftDepsFromEnvironment(tools: Powertools, env: NodeJS.ProcessEnv = process.env): DriftDeps {
   const region = lambdaRegion(env);
   const readers = new Map<string, AwsReader>();
-  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'private-eks-guard-drift' });
   return {
     readerFor(eventRegion) {
       let reader = readers.get(eventRegion);
@@ -47,9 +47,7 @@ export function driftDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
     guard: parseGuardConfig(env.GUARD_CONFIG),
     configRuleNamePrefix: env.CONFIG_RULE_NAME_PREFIX || 'private-eks-',
     now: () => new Date(),
-    logger: {
-      info: (message, details) => logger.info(message, details ?? {}),
-      warn: (message, details) => logger.warn(message, details ?? {}),
-    },
+    logger: loggerPort(tools.logger),
+    metrics: metricsPort(tools.metrics),
   };
 }

@@ -1,68 +1,77 @@
 /**
  * Drift Lambda (SPEC §8): EventBridge CloudTrail events from the drift rule, and records of the delayed re-check
- * queue. An SQS record that fails is reported alone (ReportBatchItemFailures), so one bad message neither blocks nor
- * repeats the others.
+ * queue. An SQS record that fails is reported alone (Powertools Batch → ReportBatchItemFailures), so one bad message
+ * neither blocks nor repeats the others.
  */
-import {
-  processCloudTrailEvent,
-  processRecheckMessage,
-  type DriftDeps,
-  type DriftOutcome,
-} from '../drift/process-event';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DriftDeps, DriftOutcome } from '../drift/drift-deps';
 import { parseRecheckMessage } from '../drift/recheck-queue';
+import { processCloudTrailEvent, processRecheckMessage } from '../drift/triggers';
+import type { CloudTrailApiCallEvent } from '../event-schemas/cloudtrail-event';
+import { isReadFailure, withPowertools } from '../lambda/middleware';
+import { createPowertools } from '../lambda/powertools';
 import { driftDepsFromEnvironment, lambdaRegion } from './drift-runtime';
 
-interface SqsRecord {
-  messageId: string;
-  body: string;
-  awsRegion?: string;
-  eventSource?: string;
-}
+export type DriftEvent = CloudTrailApiCallEvent | SQSEvent;
 
-export interface SqsEvent {
-  Records: SqsRecord[];
-}
-
-export interface BatchResponse {
-  batchItemFailures: { itemIdentifier: string }[];
-}
-
-function isSqsEvent(event: unknown): event is SqsEvent {
+function isSqsEvent(event: unknown): event is SQSEvent {
   const records = (event as { Records?: unknown } | null)?.Records;
   return (
     Array.isArray(records) &&
     records.every(
-      (r) => (r as SqsRecord | null)?.eventSource === 'aws:sqs' && typeof (r as SqsRecord).body === 'string',
+      (r) => (r as SQSRecord | null)?.eventSource === 'aws:sqs' && typeof (r as SQSRecord).body === 'string',
     )
   );
 }
 
 export function makeHandler(deps: DriftDeps, defaultRegion: string) {
-  return async (event: unknown): Promise<DriftOutcome | BatchResponse> => {
-    if (!isSqsEvent(event)) return processCloudTrailEvent(deps, event, defaultRegion);
-    const batchItemFailures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      try {
-        await processRecheckMessage(
-          deps,
-          parseRecheckMessage(record.body),
-          record.awsRegion ?? defaultRegion,
-        );
-      } catch (error) {
-        deps.logger.warn('re-check message failed', {
-          messageId: record.messageId,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
+  const recheck = async (record: SQSRecord): Promise<DriftOutcome> => {
+    try {
+      return await processRecheckMessage(
+        deps,
+        parseRecheckMessage(record.body),
+        record.awsRegion || defaultRegion,
+      );
+    } catch (error) {
+      if (isReadFailure(error)) deps.metrics?.count('AwsReadErrors');
+      deps.logger.warn('re-check message failed', {
+        messageId: record.messageId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
     }
-    return { batchItemFailures };
+  };
+  return async (event: DriftEvent, context?: Context): Promise<DriftOutcome | SQSBatchResponse> => {
+    if (!isSqsEvent(event)) return processCloudTrailEvent(deps, event, defaultRegion);
+    // Sequential, and a batch whose every record failed is answered like any other: the mapping's batch size is 1,
+    // so reporting the one record is the same retry as throwing, and keeps the failure in the response.
+    return processPartialResponse(event, recheck, new BatchProcessor(EventType.SQS), {
+      ...(context ? { context } : {}),
+      throwOnFullBatchFailure: false,
+    });
   };
 }
 
+const tools = createPowertools('private-eks-guard-drift');
 let built: ReturnType<typeof makeHandler> | undefined;
 
-export const handler = (event: unknown) => {
-  built ??= makeHandler(driftDepsFromEnvironment(), lambdaRegion());
-  return built(event);
-};
+export const handler = withPowertools(
+  (event: DriftEvent, context: Context) => {
+    built ??= makeHandler(driftDepsFromEnvironment(tools), lambdaRegion());
+    return built(event, context);
+  },
+  tools,
+  {
+    // The CloudTrail event id ties every log line to the API call; a re-check is known by its SQS message id.
+    correlationIdPath: 'detail.eventID || Records[0].messageId',
+    reports: [
+      'Transitions',
+      'AlertsPublished',
+      'AlertsFailed',
+      'RechecksScheduled',
+      'WholeRegionFallbacks',
+      'AwsReadErrors',
+    ],
+  },
+);

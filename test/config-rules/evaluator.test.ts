@@ -8,6 +8,7 @@ import { AwsReadError } from '../../aws/errors';
 import { CollectionCache, type CollectionScope } from '../../config-rules/collection-cache';
 import { ConfigEventError } from '../../config-rules/errors';
 import { handleConfigRuleEvent, type EvaluatorDeps } from '../../config-rules/evaluator';
+import type { ConfigRuleEvent } from '../../config-rules/notification';
 import { makeHandler } from '../../functions/config-evaluator';
 import { accessDenied } from '../../testkit/fake-aws';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
@@ -31,7 +32,9 @@ function setup(
 ) {
   const fake = fakeAccount(account, inject);
   const deps: EvaluatorDeps = { reader: fake.reader, config: configClient, cache };
-  return { ...fake, deps, handler: makeHandler(deps) };
+  const handler = makeHandler(deps);
+  // The samples and their edits are JSON read from events/: typed as the Lambda receives them only here.
+  return { ...fake, deps, handler: (event: unknown) => handler(event as ConfigRuleEvent) };
 }
 
 const written = () =>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { DriftOutcome } from '../../drift/process-event';
-import { makeHandler } from '../../functions/drift';
+import type { DriftOutcome } from '../../drift/drift-deps';
+import type { ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import { makeHandler, type DriftEvent } from '../../functions/drift';
 import { makeHandler as makeSweepHandler } from '../../functions/sweep';
 import { addPrivateCluster, emptySnapshot, type ClusterIds } from '../../testkit/private-cluster';
 import { SAMPLE_IDS, sample } from '../config-rules/helpers';
@@ -35,6 +36,26 @@ afterAll(async () => {
 
 beforeEach(() => resetMocks());
 
+/** An SQS record of the re-check queue in the shape Lambda delivers it (events/sqs-recheck.json). */
+function sqsRecord(messageId: string, body: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `AQEB${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1795165811000',
+      SenderId: 'AROAEXAMPLE7ROLEID:private-eks-guard-dev-drift',
+      ApproximateFirstReceiveTimestamp: '1795165931000',
+    },
+    messageAttributes: {},
+    md5OfBody: '450d6ff2ad27f3a2b7762de5ade86914',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:private-eks-guard-dev-RecheckQueue',
+    awsRegion: REGION,
+  };
+}
+
 describe('drift handler', () => {
   it('finds the sample events', () => {
     expect(sampleEventNames().length).toBeGreaterThanOrEqual(25);
@@ -42,7 +63,7 @@ describe('drift handler', () => {
 
   it.each(sampleEventNames())('runs %s through the drift path', async (file) => {
     const handler = makeHandler(h.deps, REGION);
-    const outcome = (await handler(sampleEvent(file))) as DriftOutcome;
+    const outcome = (await handler(sampleEvent(file) as unknown as DriftEvent)) as DriftOutcome;
     // The samples' ids are not in the fake account, so each is either placed in its named VPC or the whole Region.
     expect(['vpcs', 'region']).toContain(outcome.scope);
     expect(outcome.alerts).toEqual([]);
@@ -52,10 +73,7 @@ describe('drift handler', () => {
     const handler = makeHandler(h.deps, REGION);
     const good = { kind: 'recheck', vpcIds: null, attempt: 1, reason: 'x', event: null, configRules: null };
     const response = await handler({
-      Records: [
-        { messageId: 'ok', body: JSON.stringify(good), eventSource: 'aws:sqs', awsRegion: REGION },
-        { messageId: 'bad', body: '{"kind":"something else"}', eventSource: 'aws:sqs', awsRegion: REGION },
-      ],
+      Records: [sqsRecord('ok', JSON.stringify(good)), sqsRecord('bad', '{"kind":"something else"}')],
     });
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
     expect(h.warnings).toContain('re-check message failed');
@@ -69,7 +87,7 @@ describe('events/ samples of the other triggers', () => {
     expect(queued.vpcIds).toEqual([cluster.vpcId]);
     expect(JSON.stringify(event)).not.toContain(SAMPLE_IDS.vpc);
 
-    const response = await makeHandler(h.deps, REGION)(event);
+    const response = await makeHandler(h.deps, REGION)(event as unknown as SQSEvent);
     expect(response).toEqual({ batchItemFailures: [] });
     const rows = await new StateStore(local.client, local.tableName).listCluster('prod-private');
     expect(rows.length).toBeGreaterThan(0);
@@ -77,7 +95,10 @@ describe('events/ samples of the other triggers', () => {
   });
 
   it('schedule-sweep.json: the scheduled event starts a whole-Region sweep', async () => {
-    const outcome = await makeSweepHandler(h.deps, REGION)(sample('schedule-sweep.json'));
+    const outcome = await makeSweepHandler(
+      h.deps,
+      REGION,
+    )(sample('schedule-sweep.json') as unknown as ScheduledEvent);
     expect(outcome.scope).toBe('region');
     expect(outcome.judgedClusters).toEqual(['prod-private']);
   });

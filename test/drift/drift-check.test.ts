@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { processCloudTrailEvent, processRecheckMessage, processSweep } from '../../drift/process-event';
+import { processCloudTrailEvent, processRecheckMessage, processSweep } from '../../drift/triggers';
 import { MAX_RECHECK_ATTEMPTS } from '../../drift/recheck-queue';
 import { StateStore } from '../../state/state-store';
 import {

@@ -11,7 +11,7 @@ import { COLLECTOR_IAM_ACTIONS } from '../../aws/permissions';
 import { configRuleIds, parameterTexts, type ConfigFile } from '../../cli/config-file';
 import { DRIFT_EVENT_PATTERN } from '../../drift/event-pattern';
 import { configRuleName } from '../../engine/rule';
-import { compileEventPattern } from '../../eventbridge/pattern-matcher';
+import { compileEventPattern } from '../../testkit/event-pattern-matcher';
 import { RULES, ruleById } from '../../rules/index';
 import { stateTableCloudFormationProperties } from '../../state/table-schema';
 import { startLoopbackServer, type LoopbackServer } from '../../testkit/loopback-server';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DRIFT_EVENT_NAMES, DRIFT_EVENT_PATTERN, isDriftEventName } from '../../drift/event-pattern';
-import { compileEventPattern } from '../../eventbridge/pattern-matcher';
+import { compileEventPattern } from '../../testkit/event-pattern-matcher';
 
 const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 const SAMPLE_FILE = /^cloudtrail-([A-Za-z]+)\.json$/;

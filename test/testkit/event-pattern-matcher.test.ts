@@ -3,7 +3,7 @@ import {
   compileEventPattern,
   EventPatternError,
   matchesEventPattern,
-} from '../../eventbridge/pattern-matcher';
+} from '../../testkit/event-pattern-matcher';
 
 // The EC2 state-change event used throughout the EventBridge user guide's pattern examples.
 const EC2_STATE_CHANGE = {

@@ -1,6 +1,6 @@
 /**
- * A subset of Amazon EventBridge event-pattern matching, so tests (and the drift handler's own guard) can check
- * events against the same pattern that is deployed. Semantics follow the EventBridge user guide ("Event pattern
+ * A subset of Amazon EventBridge event-pattern matching, so tests can check events against the same pattern that
+ * is deployed. Semantics follow the EventBridge user guide ("Event pattern
  * syntax", "Arrays in event patterns", "Content filtering", "Matching null values"):
  *
  * - A pattern is an object; each field is either a nested pattern object or a non-empty array of matchers.

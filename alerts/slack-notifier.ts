@@ -1,4 +1,5 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SecureStringProvider, secureStringFailure } from './secure-string-provider';
 import { buildSlackPayload } from './slack-message';
 import type { Transition } from './transition';
 
@@ -12,6 +13,8 @@ export interface SlackNotifierOptions {
   ssmClient: SSMClient;
   /** Name of the SSM SecureString parameter that holds the incoming-webhook URL. */
   parameterName: string;
+  /** How long a warm container keeps the URL before reading SSM again. Default 300 s. */
+  urlMaxAgeSeconds?: number;
   /** Retries after the first attempt (so `retries + 1` requests at most). Default 3. */
   retries?: number;
   fetch?: typeof fetch;
@@ -67,17 +70,36 @@ function networkErrorCode(error: unknown): string {
   return typeof cause?.code === 'string' && /^[A-Z_]{1,40}$/.test(cause.code) ? cause.code : 'network error';
 }
 
+/** Why `value` cannot be the webhook URL, or undefined when it can. */
+function webhookUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'does not hold a URL';
+  }
+  // The URL is the credential: plain http would send it readable to every hop. Loopback (a local
+  // relay, the tests' server) is the only place that is harmless.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    return 'does not hold an https URL';
+  }
+  return undefined;
+}
+
 type Attempt = { ok: true } | { ok: false; retry: boolean; delayMs?: number; error: SlackNotifyError };
 
 /** Posts alerts to a Slack incoming webhook whose URL lives in an SSM SecureString. */
 export class SlackNotifier {
-  private webhookUrl: Promise<string> | undefined;
+  private readonly parameters: SecureStringProvider;
+  /** Set after the webhook answered as revoked: the next read skips the cache. */
+  private refreshUrl = false;
   private readonly retries: number;
   private readonly fetchFn: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(private readonly options: SlackNotifierOptions) {
+    this.parameters = new SecureStringProvider(options.ssmClient);
     this.retries = Math.max(0, Math.floor(options.retries ?? 3));
     this.fetchFn = options.fetch ?? globalThis.fetch;
     this.sleep = options.sleep ?? realSleep;
@@ -93,7 +115,7 @@ export class SlackNotifier {
       if (outcome.ok) return;
       if (outcome.error.status === 403 || outcome.error.status === 404 || outcome.error.status === 410) {
         // A revoked or rotated webhook: read the parameter again on the next invocation.
-        this.webhookUrl = undefined;
+        this.refreshUrl = true;
       }
       if (!outcome.retry || attempt >= attempts) {
         const tail = outcome.retry ? ` after ${attempt} attempt${attempt === 1 ? '' : 's'}` : '';
@@ -110,45 +132,24 @@ export class SlackNotifier {
     }
   }
 
-  /** The URL, read once per warm container; a failed read is not cached. */
-  private url(): Promise<string> {
-    this.webhookUrl ??= this.readUrl().catch((error: unknown) => {
-      this.webhookUrl = undefined;
-      throw error;
-    });
-    return this.webhookUrl;
-  }
-
-  private async readUrl(): Promise<string> {
+  /** The URL, cached by Powertools Parameters for urlMaxAgeSeconds; a failed read is not cached. */
+  private async url(): Promise<string> {
     const name = this.options.parameterName;
-    let parameter;
+    let stored: unknown;
     try {
-      ({ Parameter: parameter } = await this.options.ssmClient.send(
-        new GetParameterCommand({ Name: name, WithDecryption: true }),
-      ));
+      stored = await this.parameters.get(name, {
+        maxAge: this.options.urlMaxAgeSeconds ?? 300,
+        forceFetch: this.refreshUrl,
+      });
     } catch (error) {
-      const errorName = (error as { name?: unknown } | undefined)?.name;
-      const reason = typeof errorName === 'string' ? errorName : 'error';
-      throw new SlackNotifyError(`reading SSM parameter ${name} failed: ${reason}`);
+      const failure = secureStringFailure(error);
+      throw new SlackNotifyError(failure?.message ?? `reading SSM parameter ${name} failed: error`);
     }
-    // SPEC §9: the URL is a secret, so a plain String parameter is a misconfiguration, not a fallback.
-    if (parameter?.Type !== 'SecureString') {
-      throw new SlackNotifyError(
-        `SSM parameter ${name} must be a SecureString (found ${parameter?.Type ?? 'none'})`,
-      );
-    }
-    const value = parameter.Value?.trim() ?? '';
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new SlackNotifyError(`SSM parameter ${name} does not hold a URL`);
-    }
-    // The URL is the credential: plain http would send it readable to every hop. Loopback (a local
-    // relay, the tests' server) is the only place that is harmless.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
-      throw new SlackNotifyError(`SSM parameter ${name} does not hold an https URL`);
-    }
+    const value = typeof stored === 'string' ? stored.trim() : '';
+    const problem = webhookUrlProblem(value);
+    // A value that fails the check is read again next time rather than kept for the cache's max age.
+    this.refreshUrl = problem !== undefined;
+    if (problem) throw new SlackNotifyError(`SSM parameter ${name} ${problem}`);
     return value;
   }
 

@@ -9,7 +9,8 @@ import type { DriftDeps, DriftOutcome } from '../drift/drift-deps';
 import { parseRecheckMessage } from '../drift/recheck-queue';
 import { processCloudTrailEvent, processRecheckMessage } from '../drift/triggers';
 import type { CloudTrailApiCallEvent } from '../event-schemas/cloudtrail-event';
-import { isReadFailure, withPowertools } from '../lambda/middleware';
+import { readField } from '../event-schemas/read-field';
+import { firstRecord, isReadFailure, withPowertools } from '../lambda/middleware';
 import { createPowertools } from '../lambda/powertools';
 import { driftDepsFromEnvironment, lambdaRegion } from './drift-runtime';
 
@@ -53,6 +54,10 @@ export function makeHandler(deps: DriftDeps, defaultRegion: string) {
   };
 }
 
+/** The CloudTrail event id ties every log line to the API call; a re-check is known by its SQS message id. */
+export const driftCorrelationId = (event: unknown): unknown =>
+  readField(event, 'detail', 'eventID') ?? readField(firstRecord(event), 'messageId');
+
 const tools = createPowertools('private-eks-guard-drift');
 let built: ReturnType<typeof makeHandler> | undefined;
 
@@ -63,8 +68,7 @@ export const handler = withPowertools(
   },
   tools,
   {
-    // The CloudTrail event id ties every log line to the API call; a re-check is known by its SQS message id.
-    correlationIdPath: 'detail.eventID || Records[0].messageId',
+    correlationId: driftCorrelationId,
     reports: [
       'Transitions',
       'AlertsPublished',

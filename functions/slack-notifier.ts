@@ -3,7 +3,8 @@
  * custom notification, which is turned back into the transition it was built from and posted through SlackNotifier.
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { SNSEvent, SNSMessage } from 'aws-lambda';
+import * as z from 'zod';
 import { SlackNotifier } from '../alerts/slack-notifier';
 import {
   ruleFacts,
@@ -12,10 +13,25 @@ import {
   type Transition,
   type TransitionKind,
 } from '../alerts/transition';
+import { readField } from '../event-schemas/read-field';
+import { firstRecord, withPowertools } from '../lambda/middleware';
+import { createPowertools } from '../lambda/powertools';
 import { partitionOfRegion } from '../snapshot/load';
 
-export interface SnsEvent {
-  Records: { Sns: { Message: string } }[];
+/** The parts of the chat topic's AWS Chatbot custom notification (alerts/chat-message.ts) read back here. */
+const ChatMessageSchema = z.object({
+  content: z.object({ description: z.string().optional() }).optional(),
+  metadata: z
+    .object({
+      relatedResources: z.array(z.string()).optional(),
+      additionalContext: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+});
+
+/** What the handler reads of an SNS event: each record's message (events/sns-chat-alert.json has the full shape). */
+export interface ChatTopicEvent {
+  Records: { Sns: Pick<SNSMessage, 'Message'> }[];
 }
 
 export interface SlackHandlerDeps {
@@ -63,10 +79,7 @@ function actorOfContext(context: Record<string, string>): Actor | undefined {
  * description, which loses an annotation's newlines.
  */
 export function transitionOfChatMessage(message: string): Transition {
-  const body = JSON.parse(message) as {
-    content?: { description?: string };
-    metadata?: { relatedResources?: string[]; additionalContext?: Record<string, string> };
-  };
+  const body = ChatMessageSchema.parse(JSON.parse(message));
   const context = body.metadata?.additionalContext ?? {};
   const { accountId, region, clusterName, ruleId, transition } = context;
   if (!accountId || !region || !clusterName || !ruleId)
@@ -104,29 +117,31 @@ export function transitionOfChatMessage(message: string): Transition {
 }
 
 export function makeHandler(deps: SlackHandlerDeps) {
-  return async (event: SnsEvent): Promise<void> => {
+  return async (event: SNSEvent | ChatTopicEvent): Promise<void> => {
     // Sequential: SNS delivers one record per invocation, and Slack rate-limits a webhook to about one post a second.
     for (const record of event.Records)
       await deps.notifier.notify(transitionOfChatMessage(record.Sns.Message));
   };
 }
 
+const tools = createPowertools('private-eks-guard-slack');
 let built: ReturnType<typeof makeHandler> | undefined;
 
-export const handler = (event: SnsEvent) => {
-  if (!built) {
-    const parameterName = process.env.SLACK_WEBHOOK_PARAMETER;
-    if (!parameterName) throw new Error('environment variable SLACK_WEBHOOK_PARAMETER is not set');
-    const logger = new Logger({
-      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'private-eks-guard-slack',
-    });
-    built = makeHandler({
-      notifier: new SlackNotifier({
-        ssmClient: new SSMClient({}),
-        parameterName,
-        logger: { warn: (message, details) => logger.warn(message, details ?? {}) },
-      }),
-    });
-  }
-  return built(event);
-};
+export const handler = withPowertools(
+  (event: SNSEvent) => {
+    if (!built) {
+      const parameterName = process.env.SLACK_WEBHOOK_PARAMETER;
+      if (!parameterName) throw new Error('environment variable SLACK_WEBHOOK_PARAMETER is not set');
+      built = makeHandler({
+        notifier: new SlackNotifier({
+          ssmClient: new SSMClient({}),
+          parameterName,
+          logger: { warn: (message, details) => tools.logger.warn(message, details ?? {}) },
+        }),
+      });
+    }
+    return built(event);
+  },
+  tools,
+  { correlationId: (event) => readField(firstRecord(event), 'Sns', 'MessageId'), reports: [] },
+);

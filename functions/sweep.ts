@@ -2,6 +2,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import type { DriftDeps, DriftOutcome } from '../drift/drift-deps';
 import { processSweep } from '../drift/triggers';
+import { readField } from '../event-schemas/read-field';
 import { withPowertools } from '../lambda/middleware';
 import { createPowertools } from '../lambda/powertools';
 import { driftDepsFromEnvironment, lambdaRegion } from './drift-runtime';
@@ -27,7 +28,7 @@ export const handler = withPowertools(
   },
   tools,
   {
-    correlationIdPath: 'id',
+    correlationId: (event) => readField(event, 'id'),
     reports: ['Transitions', 'AlertsPublished', 'AlertsFailed', 'RechecksScheduled', 'AwsReadErrors'],
   },
 );

@@ -5,20 +5,31 @@
  */
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { AwsReadError } from '../aws/errors';
+import { readField } from '../event-schemas/read-field';
 import type { MetricName } from '../telemetry/metrics';
-import { metricsPort, type Powertools } from './powertools';
+import { metricsPort, takeCountedNames, type Powertools } from './powertools';
 
 export interface StackOptions {
-  /** JMESPath into the event for the log's correlation_id. */
-  correlationIdPath?: string;
   /**
-   * Metrics this function reports, published as 0 when an invocation adds none: a steady series for alarms, and no
-   * "No application metrics to publish" warning on every quiet invocation.
+   * The log's correlation_id from the event. A function rather than injectLambdaContext's JMESPath option, which
+   * needs the Powertools JMESPath engine bundled into every function for one field.
+   */
+  correlationId?: (event: unknown) => unknown;
+  /**
+   * Metrics this function reports, published as 0 when an invocation adds none of that name: a steady series for
+   * alarms, and no "No application metrics to publish" warning on every quiet invocation.
    */
   reports: readonly MetricName[];
+}
+
+/** The first record of an SQS or SNS event (for its id), else undefined. */
+export function firstRecord(event: unknown): unknown {
+  const records = readField(event, 'Records');
+  return Array.isArray(records) ? records[0] : undefined;
 }
 
 /** True when `error`, or one error inside an AggregateError, is an AWS read that failed. */
@@ -28,13 +39,19 @@ export function isReadFailure(error: unknown): boolean {
 }
 
 function metricsBaseline(tools: Powertools, options: StackOptions): MiddlewareObj {
-  const count = metricsPort(tools.metrics).count;
+  const { count } = metricsPort(tools.metrics);
+  // Runs before logMetrics' flush (middy unwinds in reverse order), once per invocation, success or error.
+  const fillZeros = () => {
+    const seen = takeCountedNames(tools.metrics);
+    for (const name of options.reports)
+      if (!seen.has(name)) tools.metrics.addMetric(name, MetricUnit.Count, 0);
+  };
   return {
-    before: () => {
-      for (const name of options.reports) count(name, 0);
-    },
+    before: () => void takeCountedNames(tools.metrics),
+    after: fillZeros,
     onError: (request) => {
       if (isReadFailure(request.error)) count('AwsReadErrors');
+      fillZeros();
     },
   };
 }
@@ -44,16 +61,17 @@ export function withPowertools<TEvent, TResult>(
   tools: Powertools,
   options: StackOptions,
 ): MiddyfiedHandler<TEvent, TResult, Error, Context> {
-  return (
-    middy<TEvent, TResult, Error, Context>(handler)
-      .use(
-        injectLambdaContext(tools.logger, {
-          resetKeys: true,
-          ...(options.correlationIdPath ? { correlationIdPath: options.correlationIdPath } : {}),
-        }),
-      )
-      // Listed before the baseline so its `after`/`onError` flush runs last (middy unwinds in reverse order).
-      .use(logMetrics(tools.metrics))
-      .use(metricsBaseline(tools, options))
-  );
+  const { correlationId } = options;
+  const stack = middy<TEvent, TResult, Error, Context>(handler)
+    // resetKeys: the correlation id is a per-invocation key, dropped before the next invocation of the container.
+    .use(injectLambdaContext(tools.logger, { resetKeys: true }))
+    .use({
+      before: (request) => {
+        const id = correlationId?.(request.event);
+        if (typeof id === 'string' && id !== '') tools.logger.setCorrelationId(id);
+      },
+    });
+  // A function that reports nothing gets no metrics flush at all (it would only warn that nothing was added).
+  if (options.reports.length === 0) return stack;
+  return stack.use(logMetrics(tools.metrics)).use(metricsBaseline(tools, options));
 }

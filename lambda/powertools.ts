@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, type GuardMetrics } from '../telemetry/metrics';
+import { METRICS_NAMESPACE, type GuardMetrics, type MetricName } from '../telemetry/metrics';
 
 export interface PortLogger {
   info(message: string, details?: Record<string, unknown>): void;
@@ -32,6 +32,23 @@ export function loggerPort(logger: Logger): PortLogger {
   };
 }
 
+/** Names counted since the last flush, per Metrics instance (Powertools keeps its buffer private). */
+const counted = new WeakMap<Metrics, Set<MetricName>>();
+
 export function metricsPort(metrics: Metrics): GuardMetrics {
-  return { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) };
+  return {
+    count: (name, value = 1) => {
+      metrics.addMetric(name, MetricUnit.Count, value);
+      let names = counted.get(metrics);
+      if (!names) counted.set(metrics, (names = new Set()));
+      names.add(name);
+    },
+  };
+}
+
+/** The names counted since the last call, which starts a new invocation's set. */
+export function takeCountedNames(metrics: Metrics): ReadonlySet<MetricName> {
+  const names = counted.get(metrics) ?? new Set<MetricName>();
+  counted.delete(metrics);
+  return names;
 }

@@ -64,6 +64,7 @@ function notifier(
     logger?: NotifierLogger;
     maxRetryAfterMs?: number;
     requestTimeoutMs?: number;
+    urlMaxAgeSeconds?: number;
   } = {},
 ) {
   const sleeps: number[] = [];
@@ -74,6 +75,7 @@ function notifier(
     logger: options.logger,
     maxRetryAfterMs: options.maxRetryAfterMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    urlMaxAgeSeconds: options.urlMaxAgeSeconds,
     baseDelayMs: 1,
     // Records the delays the notifier asks for and waits 0 ms, so backoff is asserted, not slept.
     sleep: async (ms) => void sleeps.push(ms),
@@ -225,6 +227,28 @@ describe('SlackNotifier', () => {
     expect((error as Error).message).toContain(PARAMETER);
     expect(received).toHaveLength(0);
     expectNoSecret(error);
+  });
+
+  it('reads the parameter again once its max age has passed', async () => {
+    const { n } = notifier({ urlMaxAgeSeconds: 0 });
+    await n.notify(violation());
+    await n.notify(violation());
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+    expect(received).toHaveLength(2);
+  });
+
+  it('does not keep a refused value: the next notify reads SSM again', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce(secureString(`${origin}/services/${SECRET}`, 'String'))
+      .resolvesOnce(secureString(`ftp://example.com/${SECRET}`))
+      .resolves(secureString(`${origin}/services/${SECRET}`));
+    const { n } = notifier();
+    await expect(n.notify(violation())).rejects.toThrow(/must be a SecureString/);
+    await expect(n.notify(violation())).rejects.toThrow(/does not hold an https URL/);
+    await n.notify(violation());
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(3);
+    expect(received).toHaveLength(1);
   });
 
   it('does not cache a failed parameter read', async () => {

@@ -215,6 +215,31 @@ describe('scheduled notification', () => {
     expect(written()).toEqual([]);
     expect(warnings.filter((w) => w.includes('INSUFFICIENT_DATA'))).toHaveLength(2);
   });
+
+  it('counts the evaluations it wrote, not the INSUFFICIENT_DATA it left out', async () => {
+    const { snapshot } = privateClustersSnapshot(3);
+    const partial = structuredClone(snapshot);
+    // One cluster loses its subnets from the view: that one is INSUFFICIENT_DATA, the other two are written.
+    const lost = new Set(partial.eks.clusters[0]!.resourcesVpcConfig.subnetIds);
+    partial.ec2.Subnets = partial.ec2.Subnets.filter((subnet) => !lost.has(subnet.SubnetId));
+    const cache = new CollectionCache({ collect: () => Promise.resolve(viewOf(partial)) });
+    const counts: number[] = [];
+    const { deps } = setup(snapshot, cache);
+    const summary = await handleConfigRuleEvent(
+      {
+        ...sample('config-scheduled-notification.json'),
+        configRuleName: 'private-eks-subnets-free-ips',
+        ruleParameters: '{}',
+      },
+      {
+        ...deps,
+        metrics: { count: (name, value = 1) => void (name === 'EvaluationsWritten' && counts.push(value)) },
+      },
+    );
+    expect(summary.written).toBe(2);
+    expect(summary.insufficient).toHaveLength(1);
+    expect(counts).toEqual([2]);
+  });
 });
 
 describe('failures', () => {

@@ -15,6 +15,7 @@ import type { DriftDeps, DriftLogger } from '../../drift/drift-deps';
 import { parseGuardConfig } from '../../drift/guard-config';
 import { RecheckQueue, type RecheckMessage } from '../../drift/recheck-queue';
 import { StateStore } from '../../state/state-store';
+import type { MetricName } from '../../telemetry/metrics';
 import { installFakeAws, useFakeCredentials, type FakeAwsServer } from '../../testkit/fake-aws';
 import type { RawSnapshot } from '../../testkit/private-cluster';
 import type { LocalDynamo } from '../../testkit/dynalite';
@@ -38,6 +39,8 @@ export interface Harness {
   /** (Re)serves `account` from the fake AWS; call again after changing it. */
   serve(account: RawSnapshot): FakeAwsServer;
   warnings: string[];
+  /** What the run counted (telemetry/metrics.ts), summed per name; clear it between checks. */
+  counts: Map<MetricName, number>;
   close(): void;
 }
 
@@ -54,6 +57,7 @@ export function harness(local: LocalDynamo, guardConfig?: string): Harness {
   const clients = createClients({ region: REGION, maxAttempts: 1 });
   const reader = new AwsReader(clients, REGION, { limits: NO_PACING });
   const warnings: string[] = [];
+  const counts = new Map<MetricName, number>();
   const logger: DriftLogger = { info: () => undefined, warn: (message) => warnings.push(message) };
   let clock = Date.parse('2030-01-01T00:00:00Z');
   const deps: DriftDeps = {
@@ -72,12 +76,14 @@ export function harness(local: LocalDynamo, guardConfig?: string): Harness {
     // Each call a millisecond later, so successive runs are ordered for the store's staleness check.
     now: () => new Date((clock += 1)),
     logger,
+    metrics: { count: (name, value = 1) => void counts.set(name, (counts.get(name) ?? 0) + value) },
   };
   return {
     deps,
     clients,
     serve: (account) => installFakeAws(clients, account, { buckets: UNLIMITED }),
     warnings,
+    counts,
     close: () => destroyClients(clients),
   };
 }

@@ -15,7 +15,7 @@ import {
 } from '../alerts/transition';
 import { readField } from '../event-schemas/read-field';
 import { firstRecord, withPowertools } from '../lambda/middleware';
-import { createPowertools } from '../lambda/powertools';
+import { createPowertools, loggerPort } from '../lambda/powertools';
 import { partitionOfRegion } from '../snapshot/load';
 
 /** The parts of the chat topic's AWS Chatbot custom notification (alerts/chat-message.ts) read back here. */
@@ -136,7 +136,7 @@ export const handler = withPowertools(
         notifier: new SlackNotifier({
           ssmClient: new SSMClient({}),
           parameterName,
-          logger: { warn: (message, details) => tools.logger.warn(message, details ?? {}) },
+          logger: loggerPort(tools.logger),
         }),
       });
     }

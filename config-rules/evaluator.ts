@@ -17,12 +17,10 @@ import {
 import { parseConfigRuleEvent, type ParsedEvent } from './notification';
 import { DEFAULT_RULE_NAME_PREFIX, selectRule, type SelectedRule } from './rule-selection';
 import { CLUSTER_TYPE, resolveTarget, type CollectionTarget } from './scope';
+import type { GuardLogger } from '../telemetry/log';
 import type { GuardMetrics } from '../telemetry/metrics';
 
-export interface EvaluatorLog {
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-}
+export type EvaluatorLog = GuardLogger;
 
 export interface EvaluatorDeps {
   reader: AwsReader;

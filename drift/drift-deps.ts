@@ -6,13 +6,11 @@ import type { AwsReader } from '../aws/reader';
 import type { Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
 import type { StateStore } from '../state/state-store';
+import type { GuardLogger } from '../telemetry/log';
 import type { GuardMetrics } from '../telemetry/metrics';
 import type { RecheckQueue } from './recheck-queue';
 
-export interface DriftLogger {
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-}
+export type DriftLogger = GuardLogger;
 
 /** The stage's rules and parameters (GUARD_CONFIG), parsed once per container. */
 export interface GuardConfig {

@@ -4,12 +4,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { GuardLogger } from '../telemetry/log';
 import { METRICS_NAMESPACE, type GuardMetrics, type MetricName } from '../telemetry/metrics';
-
-export interface PortLogger {
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-}
 
 export interface Powertools {
   logger: Logger;
@@ -25,7 +21,7 @@ export function createPowertools(fallbackService: string, env: NodeJS.ProcessEnv
   };
 }
 
-export function loggerPort(logger: Logger): PortLogger {
+export function loggerPort(logger: Logger): GuardLogger {
   return {
     info: (message, details) => logger.info(message, details ?? {}),
     warn: (message, details) => logger.warn(message, details ?? {}),

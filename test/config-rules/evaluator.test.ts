@@ -217,10 +217,10 @@ describe('scheduled notification', () => {
   });
 
   it('counts the evaluations it wrote, not the INSUFFICIENT_DATA it left out', async () => {
-    const { snapshot } = privateClustersSnapshot(3);
+    const { snapshot, ids } = privateClustersSnapshot(3);
     const partial = structuredClone(snapshot);
     // One cluster loses its subnets from the view: that one is INSUFFICIENT_DATA, the other two are written.
-    const lost = new Set(partial.eks.clusters[0]!.resourcesVpcConfig.subnetIds);
+    const lost = new Set<unknown>(ids[0]!.subnetIds);
     partial.ec2.Subnets = partial.ec2.Subnets.filter((subnet) => !lost.has(subnet.SubnetId));
     const cache = new CollectionCache({ collect: () => Promise.resolve(viewOf(partial)) });
     const counts: number[] = [];

@@ -36,24 +36,28 @@ export async function startDynalite(
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
   });
-  for (const name of names) {
-    await client.send(new CreateTableCommand(stateTableCreateInput(name)));
-    for (;;) {
-      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-      if (Table?.TableStatus === 'ACTIVE') break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-  return {
-    client,
-    endpoint,
-    tableName: names[0]!,
-    async close() {
-      // Destroying the client closes its keep-alive sockets, which would otherwise hold server.close open.
-      client.destroy();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    },
+  const close = async () => {
+    client.destroy();
+    // Other clients reach the endpoint too (handlers build theirs from AWS_ENDPOINT_URL_DYNAMODB) and are not
+    // destroyed; ending every connection lets close() finish instead of waiting for their sockets.
+    server.closeAllConnections();
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
   };
+  try {
+    for (const name of names) {
+      await client.send(new CreateTableCommand(stateTableCreateInput(name)));
+      for (;;) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  } catch (error) {
+    // The caller gets no handle to close, so a listening server would keep the jest worker from exiting.
+    await close();
+    throw error;
+  }
+  return { client, endpoint, tableName: names[0]!, close };
 }

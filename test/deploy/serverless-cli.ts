@@ -5,10 +5,28 @@
  * commands must never run at once: every runServerless caller lives in
  * test/deploy/package.test.ts, where jest runs them one after the other.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..');
+
+/**
+ * Commands still running. Every caller awaits runServerless, so a command that is still running after a test or
+ * hook is one jest gave up on (its timeout is shorter than the command's own): kill it there, or it keeps running
+ * beside the next command (the shared .esbuild/) and, with its SIGKILL timer, keeps the jest worker from exiting
+ * ("A worker process has failed to exit gracefully"). Registered here so every file that imports this gets it.
+ */
+const running = new Set<ChildProcess>();
+const killAbandoned = () =>
+  Promise.all(
+    [...running].map((child) => {
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      child.kill('SIGKILL');
+      return closed;
+    }),
+  );
+afterEach(killAbandoned);
+afterAll(killAbandoned);
 
 export interface CommandResult {
   status: number | null;
@@ -48,6 +66,7 @@ export function runServerless(
         },
       },
     );
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -55,6 +74,7 @@ export function runServerless(
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (status) => {
+      running.delete(child);
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });

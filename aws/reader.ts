@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { AwsClients } from './clients';
 import { CallLedger } from './call-ledger';
 import { toReadError } from './errors';
+import { iamActionOf } from './operations';
 import { TokenBucket } from './token-bucket';
 
 export type Service = keyof AwsClients;
@@ -59,9 +60,18 @@ export class AwsReader {
     this.limits = { ec2: build('ec2'), eks: build('eks'), sts: build('sts') };
   }
 
-  /** Sends one command; `service:Operation` (the IAM action) is taken from the command's class. */
+  /**
+   * Sends one command. Its IAM action (`ec2:DescribeSubnets`, for the ledger and errors) is looked up by the
+   * command's class in aws/operations.ts, never spelled from the class name, which a minified bundle does not keep.
+   * A command missing from that table, or of another service than `service`, is rejected before anything is sent.
+   */
   send<Output>(service: Service, command: SdkCommand): Promise<Output> {
-    const action = `${service}:${command.constructor.name.replace(/Command$/, '')}`;
+    let action: string;
+    try {
+      action = iamActionOf(service, command);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const { run, bucket } = this.limits[service];
     return run(async () => {
       const pacedMs = bucket ? await bucket.take() : 0;

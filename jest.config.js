@@ -4,7 +4,12 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // Fails a test that writes to stdout: the run's stdout is the closing summary line alone.
+  setupFilesAfterEnv: ['<rootDir>/test/setup-no-stdout.ts'],
   reporters: ['default', '<rootDir>/test/plain-summary-reporter.js'],
+  // A run of one file (in band, verbose) prints the tests' console output to stdout unless told otherwise; with
+  // this, everything jest prints goes to stderr, as in a run on workers.
+  useStderr: true,
   transform: {
     // tsconfig's isolatedModules makes ts-jest transpile only; type checking is `npm run lint`'s job.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],

@@ -374,7 +374,6 @@ describe('functions', () => {
     (name) => {
       const zip = join(outDir, `${name}.zip`);
       const size = statSync(zip).size;
-      process.stdout.write(`${name}.zip: ${(size / 1024).toFixed(0)} KiB\n`);
       expect(size).toBeLessThanOrEqual(MAX_ZIP_BYTES);
       const unpacked = mkdtempSync(join(tmpdir(), `guard-${name}-`));
       try {

@@ -169,10 +169,6 @@ describe('what the rewrite buys', () => {
     expect(without).toContain('"RunInstancesRequest"');
     expect(withPlugin).not.toContain('"RunInstancesRequest"');
     expect(withPlugin).toContain('"DescribeSecurityGroupsRequest"');
-    process.stdout.write(
-      `EC2 client bundle: ${(without.length / 1024).toFixed(0)} KiB without the plugin, ` +
-        `${(withPlugin.length / 1024).toFixed(0)} KiB with it\n`,
-    );
     expect(withPlugin.length).toBeLessThan(without.length / 2);
   });
 });

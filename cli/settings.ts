@@ -1,7 +1,8 @@
 import { ParameterError, UsageError } from '../engine/errors';
 import { parseParams, type Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
-import { RULES, ruleById } from '../rules';
+import { parseRuleSelection } from '../engine/rule-selection';
+import { RULES } from '../rules';
 import { configRuleIds, parameterTexts, type ConfigFile } from './config-file';
 
 /**
@@ -23,28 +24,20 @@ export function paramOptionTexts(options: readonly string[]): Record<string, str
 
 /**
  * Rule ids as a user may type them: case-insensitive, comma-separated across repeated
- * options, with the Config rule name (`private-eks-subnets-multi-az`) accepted too.
- * Returned in catalog order, each rule once. `source` prefixes error messages.
+ * options, with the Config rule name (`private-eks-subnets-multi-az`) accepted too
+ * (engine/rule-selection.ts). Returned in catalog order, each rule once. `source` prefixes
+ * error messages.
  */
 export function selectRules(ids: readonly string[], source = '--rules'): Rule[] {
-  const wanted = ids
-    .flatMap((item) => item.split(','))
-    .map((id) => id.trim())
-    .filter((id) => id.length > 0);
-  if (wanted.length === 0) {
-    throw new UsageError(`${source}: no rule ids given (leave it out to run every rule)`);
-  }
-  const chosen = new Set<Rule>();
-  for (const id of wanted) {
-    const rule = ruleById(id) ?? ruleById(id.replace(/^private-eks-/i, '').replace(/-/g, '_'));
-    if (!rule) {
-      throw new UsageError(
-        `${source}: unknown rule "${id}"; valid rule ids: ${RULES.map((r) => r.meta.id).join(', ')}`,
-      );
-    }
-    chosen.add(rule);
-  }
-  return RULES.filter((rule) => chosen.has(rule));
+  return [
+    ...parseRuleSelection(ids, {
+      empty: () => new UsageError(`${source}: no rule ids given (leave it out to run every rule)`),
+      unknown: (id) =>
+        new UsageError(
+          `${source}: unknown rule "${id}"; valid rule ids: ${RULES.map((r) => r.meta.id).join(', ')}`,
+        ),
+    }),
+  ];
 }
 
 /** What `check` runs with once the config file and the command line are merged. */

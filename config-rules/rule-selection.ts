@@ -1,24 +1,17 @@
+import { CONFIG_RULE_NAME_PREFIX, ruleIdFromConfigRuleName } from '../engine/config-rule-names';
 import { ParameterError } from '../engine/errors';
 import { parseParams, type Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
-import { ruleById } from '../rules';
+import { findRule } from '../engine/rule-selection';
 import { ConfigEventError } from './errors';
 
-export const DEFAULT_RULE_NAME_PREFIX = 'private-eks-';
+/** The evaluator's name for the shared prefix (engine/config-rule-names.ts). */
+export const DEFAULT_RULE_NAME_PREFIX = CONFIG_RULE_NAME_PREFIX;
+export { ruleIdFromConfigRuleName };
 
 export interface SelectedRule {
   rule: Rule;
   params: Params;
-}
-
-/** `private-eks-vpc-endpoints-present` → `VPC_ENDPOINTS_PRESENT` (the inverse of configRuleName). */
-export function ruleIdFromConfigRuleName(
-  name: string,
-  prefix = DEFAULT_RULE_NAME_PREFIX,
-): string | undefined {
-  if (!name.startsWith(prefix)) return undefined;
-  const kebab = name.slice(prefix.length);
-  return kebab ? kebab.toUpperCase().replace(/-/g, '_') : undefined;
 }
 
 /**
@@ -37,7 +30,7 @@ export function selectRule(
       `Config rule ${configRuleName}: no ruleId in its InputParameters and its name does not start with "${prefix}"`,
     );
   }
-  const rule = ruleById(id);
+  const rule = findRule(id);
   if (!rule) throw new ConfigEventError(`Config rule ${configRuleName}: unknown rule id "${id}"`);
   try {
     return { rule, params: parseParams(rest) };

@@ -1,4 +1,5 @@
 import type { SectionName } from '../snapshot/schema';
+import { configRuleName as configRuleNameUnder } from './config-rule-names';
 import type { ClusterContext } from './cluster-context';
 import type { Outcome, Severity } from './findings';
 import type { ParameterName, Params } from './params';
@@ -39,7 +40,10 @@ export interface Rule {
   evaluate(ctx: ClusterContext, params: Params): Outcome;
 }
 
-/** `private-eks-` + the id in kebab case (SPEC §4). */
+/**
+ * `private-eks-` + the id in kebab case (SPEC §4); engine/config-rule-names.ts holds the prefix and the other
+ * names. One argument on purpose, so `ids.map(configRuleName)` keeps the default prefix.
+ */
 export function configRuleName(ruleId: string): string {
-  return `private-eks-${ruleId.toLowerCase().replace(/_/g, '-')}`;
+  return configRuleNameUnder(ruleId);
 }

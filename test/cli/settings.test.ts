@@ -33,6 +33,7 @@ describe('selectRules', () => {
     },
     { ids: ['SUBNETS_MULTI_AZ', 'subnets_multi_az'], expected: ['SUBNETS_MULTI_AZ'] },
     { ids: ['private-eks-network-acls'], expected: ['NETWORK_ACLS'] },
+    { ids: ['PRIVATE-EKS-NETWORK-ACLS,subnets-multi-az'], expected: ['NETWORK_ACLS', 'SUBNETS_MULTI_AZ'] },
   ])('$ids → $expected (catalog order, once each)', ({ ids, expected }) => {
     expect(selectRules(ids).map((r) => r.meta.id)).toEqual(expected);
   });

@@ -1,5 +1,10 @@
 import { ConfigEventError } from '../../config-rules/errors';
-import { ruleIdFromConfigRuleName, selectRule } from '../../config-rules/rule-selection';
+import {
+  DEFAULT_RULE_NAME_PREFIX,
+  ruleIdFromConfigRuleName,
+  selectRule,
+} from '../../config-rules/rule-selection';
+import { CONFIG_RULE_NAME_PREFIX } from '../../engine/config-rule-names';
 import { configRuleName } from '../../engine/rule';
 import { RULES } from '../../rules';
 
@@ -15,6 +20,17 @@ describe('selectRule', () => {
     const selected = selectRule('any-name', { ruleId: 'SUBNETS_FREE_IPS', minFreeIps: '16' });
     expect(selected.rule.meta.id).toBe('SUBNETS_FREE_IPS');
     expect(selected.params.minFreeIps).toBe(16);
+  });
+
+  it('reads the ruleId as every driver reads rule ids (engine/rule-selection.ts)', () => {
+    expect(selectRule('any-name', { ruleId: ' subnets_multi_az ' }).rule.meta.id).toBe('SUBNETS_MULTI_AZ');
+    expect(selectRule('any-name', { ruleId: 'private-eks-subnets-multi-az' }).rule.meta.id).toBe(
+      'SUBNETS_MULTI_AZ',
+    );
+  });
+
+  it('uses the shared default prefix', () => {
+    expect(DEFAULT_RULE_NAME_PREFIX).toBe(CONFIG_RULE_NAME_PREFIX);
   });
 
   it('honours a custom name prefix', () => {

@@ -7,11 +7,10 @@
  * only the stage is taken. `buildDeployment` is the pure core, for tests.
  */
 const { loadSources } = require('./sources');
-const { loadStageConfig, resolveStageConfig } = require('./stage-config');
+const { loadStage, resolveStageConfig, StageConfigError } = require('./stage-config');
 const { roleResources, sub, getAtt } = require('./iam');
 
 const SERVICE = 'private-eks-guard';
-const CONFIG_RULE_NAME_PREFIX = 'private-eks-';
 
 /** SPEC §7's scope, from the evaluator itself, so the rules fire on exactly what it can judge. */
 const complianceResourceTypes = () => [...loadSources().SCOPE_RESOURCE_TYPES];
@@ -206,9 +205,10 @@ function slackSubscription() {
 
 const DRIFT_TIMEOUT_SECONDS = 120;
 
-/** Everything serverless.yml takes from the stage configuration. */
-function buildDeployment({ stage, config }) {
-  const resolved = resolveStageConfig(config);
+/** Everything serverless.yml takes from the stage configuration; `source` names it in errors. */
+function buildDeployment({ stage, config, source }) {
+  const resolved = resolveStageConfig(config, source);
+  const { CONFIG_RULE_NAME_PREFIX } = loadSources();
   const functionNames = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, functionName(stage, key)]));
   const slack = resolved.slackWebhookParameter !== undefined;
   const ruleLogicalIds = resolved.rules.map((rule) => configRuleLogicalId(rule.id));
@@ -285,30 +285,86 @@ function buildDeployment({ stage, config }) {
   };
 }
 
-const byStage = new Map();
-
-/** Memoised: serverless.yml asks for several parts of one stage's deployment. */
-async function deploymentFor({ resolveVariable }) {
-  const stage = await resolveVariable('sls:stage');
-  if (!byStage.has(stage)) byStage.set(stage, buildDeployment({ stage, config: loadStageConfig(stage) }));
-  return byStage.get(stage);
+/**
+ * A stage mistake as the Framework reports a user error: osls prints a ServerlessError without a
+ * stack trace, passes one whose message starts "Cannot resolve variable at " through its variable
+ * sources unchanged (lib/configuration/variables/sources/file.js, resolve.js), and reports each
+ * distinct error object once. So every `${file(./deploy/resources.js):X}` of the stage rethrows this
+ * one object, and `serverless package` prints the mistake on one line, once.
+ */
+function frameworkError(error) {
+  const ServerlessError = require('osls/lib/serverless-error');
+  return new ServerlessError(
+    `Cannot resolve variable at \${file(./deploy/resources.js)}: ${error.message}`,
+    'PRIVATE_EKS_GUARD_STAGE_CONFIG',
+  );
 }
 
-const part = (name) => async (framework) => (await deploymentFor(framework))[name];
+/** The Framework's own log (stderr, after its log setup), so the notice sits with its other output. */
+function frameworkNotice(text) {
+  require('osls/lib/utils/serverless-utils/log').log.notice(text);
+}
+
+/**
+ * The `${file(./deploy/resources.js):NAME}` entry points. serverless.yml asks for nine parts of one
+ * stage's deployment, so the outcome is memoised per stage, failures included: the notice of a stage
+ * without a file is printed once, and a mistake is reported once. `notice` is for tests.
+ */
+function frameworkParts({ notice = frameworkNotice } = {}) {
+  const byStage = new Map();
+
+  function settle(stage) {
+    try {
+      const { config, source, notice: text } = loadStage(stage);
+      if (text) notice(text);
+      return { deployment: buildDeployment({ stage, config, source }) };
+    } catch (error) {
+      // Anything else (a broken source module, esbuild) is a bug: it keeps its stack.
+      return { error: error instanceof StageConfigError ? frameworkError(error) : error };
+    }
+  }
+
+  // One resolution of the stage for all parts, so the Framework's own refusal of a stage name is
+  // one error object too, reported once. MISSING_VARIABLE_DEPENDENCY only means "not yet" (an early
+  // resolution phase): the stage is asked for again later.
+  let stagePromise;
+  function stageOf(resolveVariable) {
+    if (!stagePromise) {
+      stagePromise = resolveVariable('sls:stage');
+      stagePromise.catch((error) => {
+        if (error?.code === 'MISSING_VARIABLE_DEPENDENCY') stagePromise = undefined;
+      });
+    }
+    return stagePromise;
+  }
+
+  async function deploymentFor({ resolveVariable }) {
+    const stage = await stageOf(resolveVariable);
+    if (!byStage.has(stage)) byStage.set(stage, settle(stage));
+    const outcome = byStage.get(stage);
+    if (outcome.error) throw outcome.error;
+    return outcome.deployment;
+  }
+
+  const part = (name) => async (framework) => (await deploymentFor(framework))[name];
+  return {
+    environment: part('environment'),
+    evaluatorEnvironment: part('evaluatorEnvironment'),
+    driftEnvironment: part('driftEnvironment'),
+    resources: part('resources'),
+    optionalFunctions: part('optionalFunctions'),
+    driftEventPattern: part('driftEventPattern'),
+    sweepSchedule: part('sweepSchedule'),
+    driftTimeout: part('driftTimeoutSeconds'),
+  };
+}
 
 module.exports = {
-  environment: part('environment'),
-  evaluatorEnvironment: part('evaluatorEnvironment'),
-  driftEnvironment: part('driftEnvironment'),
-  resources: part('resources'),
-  optionalFunctions: part('optionalFunctions'),
-  driftEventPattern: part('driftEventPattern'),
-  sweepSchedule: part('sweepSchedule'),
-  driftTimeout: part('driftTimeoutSeconds'),
+  ...frameworkParts(),
+  frameworkParts,
   buildDeployment,
   functionName,
   configRuleLogicalId,
   lambdaLogicalId,
-  CONFIG_RULE_NAME_PREFIX,
   SERVICE,
 };

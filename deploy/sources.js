@@ -1,9 +1,10 @@
 'use strict';
 /**
- * The TypeScript modules the deployment is generated from (rule catalog, config schema, drift
- * pattern, IAM action list, table schema), compiled in memory with esbuild. Reading the sources
- * rather than dist/ means a stale or partial build can never deploy a template that disagrees
- * with the code the Lambdas are bundled from (and state/ is not part of the dist build).
+ * The TypeScript modules the deployment is generated from (rule catalog, Config rule names, rule
+ * selection, config schema, drift pattern, IAM action list, table schema), compiled in memory with
+ * esbuild. Reading the sources rather than dist/ means a stale or partial build can never deploy a
+ * template that disagrees with the code the Lambdas are bundled from (and state/ is not part of the
+ * dist build).
  */
 const path = require('node:path');
 const Module = require('node:module');
@@ -12,10 +13,12 @@ const esbuild = require('esbuild');
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 const ENTRY = `
-export { RULES, ruleById } from './rules/index';
-export { configRuleName } from './engine/rule';
+export { RULES } from './rules/index';
+export { CONFIG_RULE_NAME_PREFIX, configRuleName } from './engine/config-rule-names';
+export { parseRuleSelection } from './engine/rule-selection';
+export { UsageError } from './engine/errors';
 export { parseParams } from './engine/params';
-export { ConfigFileSchema, loadConfigFile, configRuleIds, parameterTexts } from './cli/config-file';
+export { ConfigFileSchema, parseConfigText, parameterTexts } from './cli/config-file';
 export { DRIFT_EVENT_PATTERN } from './drift/event-pattern';
 export { COLLECTOR_IAM_ACTIONS } from './aws/permissions';
 export { SCOPE_RESOURCE_TYPES } from './config-rules/scope';

@@ -2,6 +2,9 @@
  * deploy/resources.js without the Framework: the generated resources for many stage
  * configurations, and for every partition.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, ConfigFileSchema, parseConfigText, type ConfigFile } from '../../cli/config-file';
 import { configRuleName } from '../../engine/rule';
 import { RULES } from '../../rules/index';
@@ -17,16 +20,34 @@ interface Deployment {
   sweepSchedule: string;
   rules: { id: string; configRuleName: string; inputParameters: string }[];
 }
-interface DeployModule {
-  buildDeployment(input: { stage: string; config: ConfigFile }): Deployment;
-  sweepSchedule(framework: { resolveVariable(name: string): Promise<string> }): Promise<string>;
+interface Framework {
+  resolveVariable(name: string): Promise<string>;
+}
+type FrameworkPart = (framework: Framework) => Promise<unknown>;
+const PART_NAMES = [
+  'environment',
+  'evaluatorEnvironment',
+  'driftEnvironment',
+  'resources',
+  'optionalFunctions',
+  'driftEventPattern',
+  'sweepSchedule',
+  'driftTimeout',
+] as const;
+type FrameworkParts = Record<(typeof PART_NAMES)[number], FrameworkPart>;
+interface DeployModule extends FrameworkParts {
+  buildDeployment(input: { stage: string; config: ConfigFile; source?: string }): Deployment;
+  frameworkParts(options: { notice(text: string): void }): FrameworkParts;
 }
 interface IamModule {
   ssmParameterPath(name: string): string;
 }
 interface StageConfigModule {
   stageConfigPath(stage: string): string;
-  loadStageConfig(stage: string): ConfigFile;
+  loadStageConfig(stage: string, dir?: string): ConfigFile;
+  loadStage(stage: string, dir?: string): { config: ConfigFile; source: string; notice?: string };
+  StageConfigError: new (message: string) => Error;
+  STAGES_DIR_VARIABLE: string;
 }
 
 // deploy/ is CommonJS that serverless.yml loads directly, so the tests load it the same way.
@@ -145,6 +166,11 @@ describe('generated from the stage configuration', () => {
     expect(ids).toEqual(['ENDPOINT_PRIVATE_ACCESS', 'SUBNETS_FREE_IPS']);
   });
 
+  it('accepts rules by Config rule name, as the CLI does with the same file', () => {
+    const ids = build('rules: [private-eks-subnets-multi-az, network-acls]').rules.map((r) => r.id);
+    expect(ids).toEqual(['NETWORK_ACLS', 'SUBNETS_MULTI_AZ']);
+  });
+
   it('passes rules and parameter texts to drift and sweep in GUARD_CONFIG', () => {
     const { driftEnvironment } = build(FULL);
     expect(JSON.parse(driftEnvironment.GUARD_CONFIG as string)).toEqual({
@@ -248,10 +274,14 @@ describe('mistakes fail packaging', () => {
     expect(() => stageConfigPath(stage)).toThrow(/must be letters, digits/);
   });
 
-  it('a stage without a file names the file to create', () => {
-    expect(() => stageConfig.loadStageConfig('no-such-stage')).toThrow(
-      /no stage configuration deploy\/stages\/no-such-stage\.yml/,
+  it('a stage without a file deploys the defaults, and the notice names the file to create', () => {
+    const { config, notice } = stageConfig.loadStage('no-such-stage');
+    expect(config).toEqual({});
+    expect(notice).toMatch(
+      /^Stage "no-such-stage" has no deploy\/stages\/no-such-stage\.yml: deploying the built-in defaults/,
     );
+    expect(notice).not.toContain('\n');
+    expect(stageConfig.loadStageConfig('no-such-stage')).toEqual({});
   });
 
   it('deploy/stages/dev.yml itself is valid', () => {
@@ -281,5 +311,166 @@ describe('the shared schema reads the deploy keys (and the CLI ignores them)', (
   ])('rejects %s', (_, text, message) => {
     expect(() => config(text)).toThrow(ConfigError);
     expect(() => config(text)).toThrow(message);
+  });
+});
+
+const LONG_SUBNETS = `rules: [SUBNETS_INTERNAL_ELB_TAG]\nparameters:\n  nodeSubnetIds: [${Array.from(
+  { length: 60 },
+  (_, i) => `subnet-${String(i).padStart(17, '0')}`,
+).join(', ')}]`;
+
+describe('a stage file with a mistake: one line naming the file and the key', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'guard-stages-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Reads the stage file as the Framework entry points do, and returns what it throws. */
+  function mistakeIn(text: string): { error: Error; file: string } {
+    const stage = `s${Math.random().toString(36).slice(2, 10)}`;
+    const file = join(dir, `${stage}.yml`);
+    writeFileSync(file, text);
+    try {
+      const { config, source } = stageConfig.loadStage(stage, dir);
+      deploy.buildDeployment({ stage, config, source });
+    } catch (error) {
+      return { error: error as Error, file };
+    }
+    throw new Error(`no error for ${JSON.stringify(text)}`);
+  }
+
+  it.each([
+    ['an unknown top-level key', 'parameter: { minFreeIps: 8 }', /: unknown key parameter \(allowed keys: /],
+    ['an unknown nested key', 'alerts: { email: [a@example.com] }', /: unknown key alerts\.email$/],
+    [
+      'a bad parameter value',
+      'parameters: { egressMode: sometimes }',
+      /: parameter egressMode: .*allowed: none \| nat \| any$/,
+    ],
+    ['an unknown parameter', 'parameters: { minFreeIP: 3 }', /: unknown parameter "minFreeIP"/],
+    ['an unknown rule id', 'rules: [SUBNETS_FREE_IPS, NOT_A_RULE]', /: rules: unknown rule id "NOT_A_RULE"$/],
+    ['a selection of no rules', 'rules: " , "', /: rules: the stage configuration enables no rules$/],
+    [
+      'a bad email',
+      'alerts: { emails: [oncall-at-example.com] }',
+      /: alerts\.emails\[0\]: expected an email address/,
+    ],
+    [
+      'a bad sweep schedule',
+      'schedule: { sweep: hourly }',
+      /: schedule\.sweep: expected an EventBridge schedule/,
+    ],
+    ['a bad Config period', 'schedule: { configPeriodic: Daily }', /: schedule\.configPeriodic: /],
+    [
+      'InputParameters over 1,024 chars',
+      LONG_SUBNETS,
+      /: parameters: InputParameters of SUBNETS_INTERNAL_ELB_TAG are \d+ chars; AWS Config allows 1024 \(longest: nodeSubnetIds, \d+ chars\)$/,
+    ],
+  ])('%s', (_, text, key) => {
+    const { error, file } = mistakeIn(text);
+    expect(error).toBeInstanceOf(stageConfig.StageConfigError);
+    expect(error.message.startsWith(`config file ${file}: `)).toBe(true);
+    expect(error.message).toMatch(key);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('YAML that does not parse names the file', () => {
+    const { error, file } = mistakeIn('rules: [SUBNETS_FREE_IPS\n');
+    expect(error).toBeInstanceOf(stageConfig.StageConfigError);
+    expect(error.message.startsWith(`config file ${file} is not valid YAML or JSON: `)).toBe(true);
+  });
+
+  it('names a file inside the repository by its repository path', () => {
+    expect(stageConfig.loadStage('dev').source).toBe('config file deploy/stages/dev.yml');
+  });
+});
+
+describe('the Framework entry points report a stage once', () => {
+  let dir: string;
+  let saved: string | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'guard-stages-'));
+    saved = process.env[stageConfig.STAGES_DIR_VARIABLE];
+    process.env[stageConfig.STAGES_DIR_VARIABLE] = dir;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env[stageConfig.STAGES_DIR_VARIABLE];
+    else process.env[stageConfig.STAGES_DIR_VARIABLE] = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const framework = (stage: string): Framework => ({ resolveVariable: async () => stage });
+  const settleAll = (parts: FrameworkParts, fw: Framework) =>
+    Promise.allSettled(PART_NAMES.map((name) => parts[name](fw)));
+
+  it('a stage without a file: every part from the defaults, and the notice once', async () => {
+    const notices: string[] = [];
+    const parts = deploy.frameworkParts({ notice: (text) => notices.push(text) });
+    const results = await settleAll(parts, framework('prod'));
+    await settleAll(parts, framework('prod'));
+    expect(results.map((r) => r.status)).toEqual(PART_NAMES.map(() => 'fulfilled'));
+    expect(notices).toEqual([
+      `Stage "prod" has no ${join(dir, 'prod.yml')}: deploying the built-in defaults (all ${RULES.length} rules, ` +
+        'SPEC default parameters, no email subscriptions, no Slack notifier); ' +
+        'create that file (deploy/stages/dev.yml is an example) to choose',
+    ]);
+    const value = (name: (typeof PART_NAMES)[number]) =>
+      (results[PART_NAMES.indexOf(name)] as PromiseFulfilledResult<unknown>).value;
+    const { Resources } = value('resources') as Deployment['resources'];
+    expect(
+      resourcesOfType(Resources, 'AWS::Config::ConfigRule').map(([, r]) => r.Properties.ConfigRuleName),
+    ).toEqual(RULES.map((r) => configRuleName(r.meta.id)));
+    expect(resourcesOfType(Resources, 'AWS::SNS::Subscription')).toEqual([]);
+    expect(value('optionalFunctions')).toEqual({});
+    expect(value('sweepSchedule')).toBe('rate(1 hour)');
+  });
+
+  it('a stage file with a mistake: every part rejects with one error object, memoised', async () => {
+    const file = join(dir, 'broken.yml');
+    writeFileSync(file, 'parameters: { egressMode: sometimes }\n');
+    const notices: string[] = [];
+    const parts = deploy.frameworkParts({ notice: (text) => notices.push(text) });
+    const results = await settleAll(parts, framework('broken'));
+    // Fixed afterwards: the process has already failed, and keeps reporting the same error.
+    writeFileSync(file, 'parameters: { egressMode: nat }\n');
+    const again = await settleAll(parts, framework('broken'));
+
+    const errors = [...results, ...again].map((r) => (r as PromiseRejectedResult).reason as Error);
+    expect(new Set(errors).size).toBe(1);
+    const [error] = errors;
+    // osls passes a ServerlessError with this prefix through its variable sources unchanged and
+    // prints it without a stack trace.
+    expect(error!.name).toBe('ServerlessError');
+    expect(error!.message).toBe(
+      `Cannot resolve variable at \${file(./deploy/resources.js)}: config file ${file}: ` +
+        'parameter egressMode: "sometimes" is not allowed; allowed: none | nat | any',
+    );
+    expect(notices).toEqual([]);
+  });
+
+  it("the Framework's refusal of the stage name is one error object too", async () => {
+    const refusal = Object.assign(new Error('Invalid stage name.'), { code: 'INVALID_STAGE' });
+    let asked = 0;
+    const parts = deploy.frameworkParts({ notice: () => undefined });
+    const results = await settleAll(parts, {
+      resolveVariable: async () => {
+        asked += 1;
+        throw refusal;
+      },
+    });
+    expect(results.map((r) => (r as PromiseRejectedResult).reason)).toEqual(PART_NAMES.map(() => refusal));
+    expect(asked).toBe(1);
+  });
+
+  it('asks for the stage again after "not yet" (MISSING_VARIABLE_DEPENDENCY)', async () => {
+    const notYet = Object.assign(new Error('Cannot resolve variable'), {
+      code: 'MISSING_VARIABLE_DEPENDENCY',
+    });
+    const answers: (() => Promise<string>)[] = [() => Promise.reject(notYet), () => Promise.resolve('dev')];
+    const parts = deploy.frameworkParts({ notice: () => undefined });
+    const fw: Framework = { resolveVariable: () => answers.shift()!() };
+    await expect(parts.sweepSchedule(fw)).rejects.toBe(notYet);
+    await expect(parts.sweepSchedule(fw)).resolves.toMatch(/^(rate|cron)\(/);
   });
 });

@@ -8,7 +8,7 @@ import { ruleFacts, type Actor, type Partition, type Transition } from '../alert
 import type { Finding } from '../engine/findings';
 import type { SnapshotView } from '../snapshot/view';
 import type { AlertClaim } from '../state/state-store';
-import { deployedConfigRuleName } from './config-reevaluation';
+import { configRuleName } from '../engine/config-rule-names';
 import type { DriftDeps } from './drift-deps';
 
 /**
@@ -101,7 +101,7 @@ function toTransition(
     clusterName: finding.resourceId,
     clusterArn: finding.clusterArn,
     ...ruleFacts(finding.ruleId),
-    configRuleName: deployedConfigRuleName(finding.ruleId, deps.configRuleNamePrefix),
+    configRuleName: configRuleName(finding.ruleId, deps.configRuleNamePrefix),
     annotation: finding.annotation,
     ...(actor ? { actor } : {}),
   };

@@ -5,18 +5,10 @@
  * minute: those names are handed back for a later attempt through the delayed queue.
  */
 import { StartConfigRulesEvaluationCommand, type ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { configRuleName } from '../engine/rule';
 import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
 import { scheduleRecheck } from './recheck-queue';
 
 export const MAX_RULES_PER_CALL = 25;
-
-const DEFAULT_PREFIX = 'private-eks-';
-
-/** The deployed Config rule name of `ruleId`, under the stage's prefix. */
-export function deployedConfigRuleName(ruleId: string, prefix = DEFAULT_PREFIX): string {
-  return prefix + configRuleName(ruleId).slice(DEFAULT_PREFIX.length);
-}
 
 export interface ReevaluationOutcome {
   started: string[];

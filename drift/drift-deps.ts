@@ -26,7 +26,7 @@ export interface DriftDeps {
   recheckQueue: Pick<RecheckQueue, 'enqueue'>;
   config: ConfigServiceClient;
   guard: GuardConfig;
-  /** CONFIG_RULE_NAME_PREFIX; default `private-eks-` (configRuleName's own prefix). */
+  /** CONFIG_RULE_NAME_PREFIX; default engine/config-rule-names.ts's. */
   configRuleNamePrefix?: string;
   now(): Date;
   logger: DriftLogger;

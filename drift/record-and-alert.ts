@@ -10,7 +10,7 @@ import type { Cluster } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
 import type { RecordResult } from '../state/state-store';
 import { publishClaimed } from './alert-claims';
-import { deployedConfigRuleName } from './config-reevaluation';
+import { configRuleName } from '../engine/config-rule-names';
 import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
 
 const RECORD_CONCURRENCY = 8;
@@ -57,7 +57,7 @@ export async function recordAndAlert(
           ...(request.actor ? { alertDetail: JSON.stringify(request.actor) } : {}),
         });
         if (isConfigVisibleChange(result)) {
-          changedRules.add(deployedConfigRuleName(finding.ruleId, deps.configRuleNamePrefix));
+          changedRules.add(configRuleName(finding.ruleId, deps.configRuleNamePrefix));
         }
         // A claim is this run's duty to publish: a transition it won, or an earlier run's alert left pending.
         if (result.transition !== 'NONE') deps.metrics?.count('Transitions');

@@ -11,6 +11,7 @@ import { createClients } from '../aws/clients';
 import { AwsReader } from '../aws/reader';
 import type { DriftDeps } from '../drift/drift-deps';
 import { parseGuardConfig } from '../drift/guard-config';
+import { CONFIG_RULE_NAME_PREFIX } from '../engine/config-rule-names';
 import { RecheckQueue } from '../drift/recheck-queue';
 import { loggerPort, metricsPort, type Powertools } from '../lambda/powertools';
 import { StateStore } from '../state/state-store';
@@ -45,7 +46,7 @@ export function driftDepsFromEnvironment(tools: Powertools, env: NodeJS.ProcessE
     recheckQueue: new RecheckQueue(new SQSClient({ region }), required(env, 'RECHECK_QUEUE_URL')),
     config: new ConfigServiceClient({ region }),
     guard: parseGuardConfig(env.GUARD_CONFIG),
-    configRuleNamePrefix: env.CONFIG_RULE_NAME_PREFIX || 'private-eks-',
+    configRuleNamePrefix: env.CONFIG_RULE_NAME_PREFIX || CONFIG_RULE_NAME_PREFIX,
     now: () => new Date(),
     logger: loggerPort(tools.logger),
     metrics: metricsPort(tools.metrics),

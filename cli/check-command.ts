@@ -1,7 +1,7 @@
 import { UsageError } from '../engine/errors';
 import { evaluateSnapshot } from '../engine/evaluate';
 import { buildReport, type Report } from '../engine/report';
-import { parseSnapshotText } from '../snapshot/load';
+import { parseSnapshotFrom, parseSnapshotJson } from '../snapshot/load';
 import type { Snapshot } from '../snapshot/schema';
 import { SnapshotView } from '../snapshot/view';
 import { loadConfigFile } from './config-file';
@@ -72,11 +72,19 @@ export function exitCodeOf(reports: readonly Report[]): number {
   return reports.some((report) => report.summary.NON_COMPLIANT > 0) ? EXIT.nonCompliant : EXIT.ok;
 }
 
+/** The phases `check --snapshot --debug` times, in the order they run. */
+export const CHECK_PHASES = ['read+parse', 'validation', 'view', 'rules', 'output'] as const;
+export type CheckPhase = (typeof CHECK_PHASES)[number];
+
+/** The `--debug` timing line on stderr: `debug: timing {"read+parse":812.3,…}` (milliseconds). */
+export const TIMING_PREFIX = 'debug: timing ';
+
 /**
  * `check --snapshot FILE`: every selected rule on every cluster of the file. Returns SPEC
  * §6's exit code; usage problems throw UsageError. `check --region` is runLiveCheck.
+ * With `debug`, one line on stderr times each phase (stdout is unchanged).
  */
-export function runCheck(options: CheckOptions, io: CliIo): number {
+export function runCheck(options: CheckOptions, io: CliIo, debug = false): number {
   if (options.snapshot === undefined) {
     throw new UsageError('give --snapshot FILE, or --region REGION to check an account live');
   }
@@ -84,9 +92,25 @@ export function runCheck(options: CheckOptions, io: CliIo): number {
     throw new UsageError('--profile applies to live checks (--region), not to --snapshot');
   }
   const settings = checkSettings(options);
-  const text = readUserFile(options.snapshot, 'snapshot');
+  const timing: Partial<Record<CheckPhase, number>> = {};
+  let mark = performance.now();
+  const phase = (name: CheckPhase) => {
+    const now = performance.now();
+    timing[name] = Math.round((now - mark) * 10) / 10;
+    mark = now;
+  };
   const source = options.snapshot === '-' ? 'standard input' : options.snapshot;
-  const report = checkSnapshot(parseSnapshotText(text, source), settings);
+  const value = parseSnapshotJson(readUserFile(options.snapshot, 'snapshot'), source);
+  phase('read+parse');
+  const snapshot = parseSnapshotFrom(value, source);
+  phase('validation');
+  const view = new SnapshotView(snapshot);
+  phase('view');
+  const findings = evaluateSnapshot(view, settings.rules, settings.params);
+  phase('rules');
+  const report = buildReport(view, findings);
   io.out(formatReport(report, options.format, io, { all: options.all }));
+  phase('output');
+  if (debug) io.err(`${TIMING_PREFIX}${JSON.stringify(timing)}\n`);
   return exitCodeOf([report]);
 }

@@ -117,7 +117,7 @@ function buildProgram(
     .action(async (options: CheckOptions) =>
       setExitCode(
         options.region === undefined
-          ? runCheck(options, io)
+          ? runCheck(options, io, debug())
           : await runLiveCheck(options, io, liveDeps, debug()),
       ),
     );

@@ -63,21 +63,29 @@ export function parseSnapshot(value: unknown): Snapshot {
   return result.data;
 }
 
-/** Parses snapshot text; `source` names the file in messages. */
-export function parseSnapshotText(text: string, source = 'snapshot'): Snapshot {
-  let value: unknown;
+/** JSON.parse of snapshot text; a syntax error is a one-line SnapshotError naming `source`. */
+export function parseSnapshotJson(text: string, source = 'snapshot'): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     // V8 quotes the input around the error, line breaks included: keep the error one line.
     throw new SnapshotError(
       `${source} is not valid JSON: ${(error as Error).message.replace(/\r?\n/g, '\\n')}`,
     );
   }
+}
+
+/** parseSnapshot of an already parsed value, its messages prefixed with `source`. */
+export function parseSnapshotFrom(value: unknown, source = 'snapshot'): Snapshot {
   try {
     return parseSnapshot(value);
   } catch (error) {
     if (error instanceof SnapshotError) throw new SnapshotError(`${source}: ${error.message}`);
     throw error;
   }
+}
+
+/** Parses snapshot text; `source` names the file in messages. */
+export function parseSnapshotText(text: string, source = 'snapshot'): Snapshot {
+  return parseSnapshotFrom(parseSnapshotJson(text, source), source);
 }

@@ -6,7 +6,7 @@ import type { Snapshot } from '../snapshot/schema';
 import { SnapshotView } from '../snapshot/view';
 import { loadConfigFile } from './config-file';
 import { EXIT } from './errors-exit';
-import { formatJson } from './format/json';
+import { formatJson, formatJsonChunks } from './format/json';
 import { formatMarkdown } from './format/markdown';
 import { formatTable } from './format/table';
 import { colors } from './format/text';
@@ -109,7 +109,12 @@ export function runCheck(options: CheckOptions, io: CliIo, debug = false): numbe
   const findings = evaluateSnapshot(view, settings.rules, settings.params);
   phase('rules');
   const report = buildReport(view, findings);
-  io.out(formatReport(report, options.format, io, { all: options.all }));
+  if (options.format === 'json') {
+    // Written as it is built: the 80 MB document of 10,000 clusters never is one string.
+    for (const chunk of formatJsonChunks(report)) io.out(chunk);
+  } else {
+    io.out(formatReport(report, options.format, io, { all: options.all }));
+  }
   phase('output');
   if (debug) io.err(`${TIMING_PREFIX}${JSON.stringify(timing)}\n`);
   return exitCodeOf([report]);

@@ -4,24 +4,25 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHECK_FORMATS, runCheck, type CheckOptions } from './check-command';
 import { EXIT, PROGRAM, reportError } from './errors-exit';
 import { processIo, type CliIo } from './io';
-import { runLiveCheck } from './live-check';
-import { sdkDefaultRegion, type LiveDeps } from './live';
+import type { LiveDeps } from './live';
 import { RULES_FORMATS, runRules, type RulesFormat } from './rules-command';
-import { runSnapshot, type SnapshotOptions } from './snapshot-command';
+import type { SnapshotOptions } from './snapshot-command';
 
 /**
  * The live commands' production wiring: the AWS SDK, the collector and the standard
- * credential chain. Loaded on first use, so `check --snapshot` and `rules` never pay for
+ * credential chain. Loaded on first use (as are the live commands' modules, which import the
+ * SDK's command classes), so `check --snapshot` and `rules` never pay for
  * loading the SDK.
  */
 export async function loadAwsDeps(): Promise<LiveDeps> {
   // The SDK warns on every run under Node 20 about its own future releases; the CLI pins its
   // SDK version, so the warning is noise to its users (an explicit setting still wins).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [clients, collect, { EC2Client }] = await Promise.all([
+  const [clients, collect, { EC2Client }, { sdkDefaultRegion }] = await Promise.all([
     import('../aws/clients'),
     import('../aws/collect'),
     import('@aws-sdk/client-ec2'),
+    import('./live'),
   ]);
   return {
     createClients: clients.createClients,
@@ -118,7 +119,7 @@ function buildProgram(
       setExitCode(
         options.region === undefined
           ? runCheck(options, io, debug())
-          : await runLiveCheck(options, io, liveDeps, debug()),
+          : await (await import('./live-check')).runLiveCheck(options, io, liveDeps, debug()),
       ),
     );
 
@@ -142,7 +143,7 @@ function buildProgram(
       ].join('\n'),
     )
     .action(async (options: SnapshotOptions) =>
-      setExitCode(await runSnapshot(options, io, liveDeps, debug())),
+      setExitCode(await (await import('./snapshot-command')).runSnapshot(options, io, liveDeps, debug())),
     );
 
   program

@@ -3,7 +3,11 @@ import { parseCidr } from '../network/cidr';
 
 /*
  * The snapshot is raw AWS API output (SPEC §2). Only the fields a rule reads are declared;
- * objects are loose so newer API shapes never break a snapshot. Conventions:
+ * other keys are passed over, so newer API shapes never break a snapshot. Objects strip them
+ * (z.object) rather than copy them (z.looseObject): the parsed snapshot holds what the rules
+ * read and nothing else, which at 10,000 clusters saves copying most of the file (issue 10);
+ * the output types have no index signature, so reading an undeclared field does not compile.
+ * Conventions:
  *  - identity fields are required where their object appears;
  *  - an absent EC2 list member means empty (`.default([])`), an absent scalar stays
  *    `undefined` and rules treat it as unknown;
@@ -16,11 +20,11 @@ const enumValue = z.string().transform((s) => s.toLowerCase());
 const int = z.number().int();
 const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
 
-const Tag = z.looseObject({ Key: z.string().optional(), Value: z.string().optional() });
+const Tag = z.object({ Key: z.string().optional(), Value: z.string().optional() });
 
 // ---- EKS -------------------------------------------------------------------------------
 
-const ResourcesVpcConfig = z.looseObject({
+const ResourcesVpcConfig = z.object({
   vpcId: z.string(),
   subnetIds: z.array(z.string()).optional(),
   securityGroupIds: z.array(z.string()).optional(),
@@ -30,49 +34,49 @@ const ResourcesVpcConfig = z.looseObject({
   publicAccessCidrs: z.array(cidr).optional(),
 });
 
-export const ClusterSchema = z.looseObject({
+export const ClusterSchema = z.object({
   name: z.string(),
   arn: z.string().optional(),
   status: enumValue.optional(),
   resourcesVpcConfig: ResourcesVpcConfig,
 });
 
-const Nodegroup = z.looseObject({
+const Nodegroup = z.object({
   nodegroupName: z.string().optional(),
   subnets: z.array(z.string()).optional(),
 });
 
-const FargateProfile = z.looseObject({
+const FargateProfile = z.object({
   fargateProfileName: z.string().optional(),
   subnets: z.array(z.string()).optional(),
 });
 
 // ---- EC2 -------------------------------------------------------------------------------
 
-const Vpc = z.looseObject({
+const Vpc = z.object({
   VpcId: z.string(),
   DhcpOptionsId: z.string(),
   CidrBlock: cidr.optional(),
 });
 
-const AttributeBoolean = z.looseObject({ Value: z.boolean().optional() });
-const VpcAttributes = z.looseObject({
+const AttributeBoolean = z.object({ Value: z.boolean().optional() });
+const VpcAttributes = z.object({
   EnableDnsSupport: AttributeBoolean.optional(),
   EnableDnsHostnames: AttributeBoolean.optional(),
 });
 
-const Subnet = z.looseObject({
+const Subnet = z.object({
   SubnetId: z.string(),
   VpcId: z.string(),
   CidrBlock: cidr.optional(),
-  Ipv6CidrBlockAssociationSet: list(z.looseObject({ Ipv6CidrBlock: cidr.optional() })),
+  Ipv6CidrBlockAssociationSet: list(z.object({ Ipv6CidrBlock: cidr.optional() })),
   AvailabilityZone: z.string().optional(),
   AvailableIpAddressCount: int.optional(),
   MapPublicIpOnLaunch: z.boolean().optional(),
   Tags: list(Tag),
 });
 
-const Route = z.looseObject({
+const Route = z.object({
   DestinationCidrBlock: z.string().optional(),
   DestinationIpv6CidrBlock: z.string().optional(),
   DestinationPrefixListId: z.string().optional(),
@@ -82,48 +86,48 @@ const Route = z.looseObject({
   State: enumValue.optional(),
 });
 
-const RouteTable = z.looseObject({
+const RouteTable = z.object({
   RouteTableId: z.string(),
   VpcId: z.string(),
   Associations: list(
-    z.looseObject({
+    z.object({
       Main: z.boolean().optional(),
       SubnetId: z.string().optional(),
-      AssociationState: z.looseObject({ State: enumValue.optional() }).optional(),
+      AssociationState: z.object({ State: enumValue.optional() }).optional(),
     }),
   ),
   Routes: list(Route),
 });
 
-const NetworkAclEntry = z.looseObject({
+const NetworkAclEntry = z.object({
   RuleNumber: int,
   Protocol: z.string(),
   RuleAction: enumValue,
   Egress: z.boolean(),
   CidrBlock: cidr.optional(),
   Ipv6CidrBlock: cidr.optional(),
-  PortRange: z.looseObject({ From: int.optional(), To: int.optional() }).optional(),
+  PortRange: z.object({ From: int.optional(), To: int.optional() }).optional(),
 });
 
-const NetworkAcl = z.looseObject({
+const NetworkAcl = z.object({
   NetworkAclId: z.string(),
   VpcId: z.string(),
   IsDefault: z.boolean().optional(),
-  Associations: list(z.looseObject({ SubnetId: z.string().optional() })),
+  Associations: list(z.object({ SubnetId: z.string().optional() })),
   Entries: list(NetworkAclEntry),
 });
 
-const IpPermission = z.looseObject({
+const IpPermission = z.object({
   IpProtocol: z.string().optional(),
   FromPort: int.optional(),
   ToPort: int.optional(),
-  IpRanges: list(z.looseObject({ CidrIp: cidr.optional() })),
-  Ipv6Ranges: list(z.looseObject({ CidrIpv6: cidr.optional() })),
-  PrefixListIds: list(z.looseObject({ PrefixListId: z.string().optional() })),
-  UserIdGroupPairs: list(z.looseObject({ GroupId: z.string().optional() })),
+  IpRanges: list(z.object({ CidrIp: cidr.optional() })),
+  Ipv6Ranges: list(z.object({ CidrIpv6: cidr.optional() })),
+  PrefixListIds: list(z.object({ PrefixListId: z.string().optional() })),
+  UserIdGroupPairs: list(z.object({ GroupId: z.string().optional() })),
 });
 
-const SecurityGroup = z.looseObject({
+const SecurityGroup = z.object({
   GroupId: z.string(),
   VpcId: z.string(),
   GroupName: z.string().optional(),
@@ -132,36 +136,36 @@ const SecurityGroup = z.looseObject({
   IpPermissionsEgress: list(IpPermission),
 });
 
-const VpcEndpoint = z.looseObject({
+const VpcEndpoint = z.object({
   VpcEndpointId: z.string(),
   VpcId: z.string(),
   ServiceName: z.string().optional(),
   VpcEndpointType: enumValue.optional(),
   State: enumValue.optional(),
   PrivateDnsEnabled: z.boolean().optional(),
-  DnsOptions: z.looseObject({ PrivateDnsOnlyForInboundResolverEndpoint: z.boolean().optional() }).optional(),
+  DnsOptions: z.object({ PrivateDnsOnlyForInboundResolverEndpoint: z.boolean().optional() }).optional(),
   SubnetIds: list(z.string()),
-  Groups: list(z.looseObject({ GroupId: z.string().optional() })),
+  Groups: list(z.object({ GroupId: z.string().optional() })),
   RouteTableIds: list(z.string()),
 });
 
-const DhcpOptions = z.looseObject({
+const DhcpOptions = z.object({
   DhcpOptionsId: z.string(),
   DhcpConfigurations: list(
-    z.looseObject({
+    z.object({
       Key: z.string().optional(),
-      Values: list(z.looseObject({ Value: z.string().optional() })),
+      Values: list(z.object({ Value: z.string().optional() })),
     }),
   ),
 });
 
-const PrefixList = z.looseObject({
+const PrefixList = z.object({
   PrefixListId: z.string(),
   PrefixListName: z.string().optional(),
   Cidrs: list(cidr),
 });
 
-const Ec2 = z.looseObject({
+const Ec2 = z.object({
   Vpcs: z.array(Vpc).optional(),
   VpcAttributes: z.record(z.string(), VpcAttributes).optional(),
   Subnets: z.array(Subnet).optional(),
@@ -183,13 +187,13 @@ export const PARTITIONS = [
   'aws-iso-f',
 ] as const;
 
-export const SnapshotSchema = z.looseObject({
+export const SnapshotSchema = z.object({
   schemaVersion: z.literal(1),
   accountId: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' }),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS Region name' }),
   partition: z.enum(PARTITIONS).optional(),
   capturedAt: z.string().optional(),
-  eks: z.looseObject({
+  eks: z.object({
     clusters: z.array(ClusterSchema),
     nodegroups: z.record(z.string(), z.array(Nodegroup)).optional(),
     fargateProfiles: z.record(z.string(), z.array(FargateProfile)).optional(),

@@ -15,7 +15,23 @@ import { parseCidr } from '../network/cidr';
  *  - enum values are lower-cased here so rules compare them case-insensitively.
  */
 
-const cidr = z.string().refine((s) => parseCidr(s) !== undefined, { message: 'expected a CIDR block' });
+/**
+ * Whether parseCidr reads `text`, remembered: the answer depends on the text alone, and a
+ * snapshot repeats the same blocks (10,000 generated clusters: 322,000 CIDR fields, 1,028
+ * distinct texts, half a second of parsing). Bounded, for long-lived Lambda containers.
+ */
+const cidrValidity = new Map<string, boolean>();
+function isCidr(text: string): boolean {
+  let valid = cidrValidity.get(text);
+  if (valid === undefined) {
+    if (cidrValidity.size >= 100_000) cidrValidity.clear();
+    valid = parseCidr(text) !== undefined;
+    cidrValidity.set(text, valid);
+  }
+  return valid;
+}
+
+const cidr = z.string().refine(isCidr, { message: 'expected a CIDR block' });
 const enumValue = z.string().transform((s) => s.toLowerCase());
 const int = z.number().int();
 const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);

@@ -100,9 +100,12 @@ export function runCheck(options: CheckOptions, io: CliIo, debug = false): numbe
     mark = now;
   };
   const source = options.snapshot === '-' ? 'standard input' : options.snapshot;
-  const value = parseSnapshotJson(readUserFile(options.snapshot, 'snapshot'), source);
+  let value: unknown = parseSnapshotJson(readUserFile(options.snapshot, 'snapshot'), source);
   phase('read+parse');
   const snapshot = parseSnapshotFrom(value, source);
+  // The raw tree is garbage once validated (the snapshot is a copy of what the rules read):
+  // held to the end of this function, it would be marked again by every later collection.
+  value = undefined;
   phase('validation');
   const view = new SnapshotView(snapshot);
   phase('view');

@@ -32,7 +32,7 @@ function isCidr(text: string): boolean {
 }
 
 const cidr = z.string().refine(isCidr, { message: 'expected a CIDR block' });
-const enumValue = z.string().transform((s) => s.toLowerCase());
+const enumValue = z.string().overwrite((s) => s.toLowerCase());
 const int = z.number().int();
 const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
 

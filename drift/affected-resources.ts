@@ -7,7 +7,7 @@
  * field is read defensively: anything unexpected yields `wholeRegion`, which is always correct, just costlier.
  */
 import type { ResourceKind } from '../aws/resource-vpcs';
-import { readCloudTrailEvent } from '../event-schemas/cloudtrail-event';
+import { readCloudTrailEvent, type CloudTrailCall } from '../event-schemas/cloudtrail-event';
 import { readField } from '../event-schemas/read-field';
 import { isDriftEventName, type DriftEventName } from './event-pattern';
 
@@ -153,7 +153,11 @@ const EXTRACTORS: Record<DriftEventName, Extractor> = {
 
 /** What to re-check after `event` (an EventBridge "AWS API Call via CloudTrail" event). Never throws. */
 export function affectedResources(event: unknown): AffectedResources {
-  const { detail } = readCloudTrailEvent(event);
+  return affectedResourcesOfCall(readCloudTrailEvent(event));
+}
+
+/** The same, for an event already read with readCloudTrailEvent. */
+export function affectedResourcesOfCall({ detail }: CloudTrailCall): AffectedResources {
   if (detail === undefined) return { wholeRegion: true, reason: 'event has no detail' };
   const eventName = detail.eventName;
   if (!isDriftEventName(eventName)) {

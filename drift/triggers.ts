@@ -4,7 +4,7 @@
  */
 import { readCloudTrailEvent } from '../event-schemas/cloudtrail-event';
 import { readField } from '../event-schemas/read-field';
-import { affectedResources } from './affected-resources';
+import { affectedResourcesOfCall } from './affected-resources';
 import { runDriftCheck } from './drift-check';
 import type { DriftDeps, DriftOutcome } from './drift-deps';
 import type { RecheckMessage } from './recheck-queue';
@@ -19,7 +19,7 @@ export async function processCloudTrailEvent(
   const call = readCloudTrailEvent(event);
   const region = call.region ?? defaultRegion;
   const { actor } = call;
-  const scope = await resolveVpcs(deps.readerFor(region), affectedResources(event));
+  const scope = await resolveVpcs(deps.readerFor(region), affectedResourcesOfCall(call));
   if ('wholeRegion' in scope) {
     deps.metrics?.count('WholeRegionFallbacks');
     deps.logger.info('drift event re-checks the whole Region', {
@@ -37,7 +37,7 @@ export async function processCloudTrailEvent(
     vpcIds: 'wholeRegion' in scope ? null : scope.vpcIds,
     attempt: 0,
     actor,
-    eventId: actor.eventID === 'unknown' ? `event:${deps.now().toISOString()}` : actor.eventID,
+    eventId: call.detail?.eventID ?? `event:${deps.now().toISOString()}`,
     deletedClusters,
   });
 }

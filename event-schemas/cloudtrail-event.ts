@@ -39,8 +39,6 @@ export type CloudTrailDetail = z.output<typeof CloudTrailDetailSchema>;
 export type CloudTrailApiCallEvent = EventBridgeEvent<'AWS API Call via CloudTrail', CloudTrailDetail>;
 
 export interface CloudTrailCall {
-  /** The EventBridge event id (the log correlation id). */
-  eventBridgeId: string | undefined;
   /** `detail.awsRegion`, else the envelope's `region`. */
   region: string | undefined;
   /** undefined when the event has no readable `detail` at all. */
@@ -57,7 +55,6 @@ export function readCloudTrailEvent(event: unknown): CloudTrailCall {
   const envelope = parsed.success ? parsed.data : undefined;
   const detail = envelope?.detail;
   return {
-    eventBridgeId: envelope?.id,
     region: detail?.awsRegion ?? envelope?.region,
     detail,
     actor: {
@@ -68,9 +65,4 @@ export function readCloudTrailEvent(event: unknown): CloudTrailCall {
       eventID: detail?.eventID ?? UNKNOWN,
     },
   };
-}
-
-/** Who made the change, as SPEC §8 names it (`unknown` for a field the event lacks). */
-export function actorOf(event: unknown): Actor {
-  return readCloudTrailEvent(event).actor;
 }

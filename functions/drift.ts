@@ -45,10 +45,12 @@ export function makeHandler(deps: DriftDeps, defaultRegion: string) {
   };
   return async (event: DriftEvent, context?: Context): Promise<DriftOutcome | SQSBatchResponse> => {
     if (!isSqsEvent(event)) return processCloudTrailEvent(deps, event, defaultRegion);
-    // Sequential, and a batch whose every record failed is answered like any other: the mapping's batch size is 1,
-    // so reporting the one record is the same retry as throwing, and keeps the failure in the response.
+    // Sequential (Powertools' default is parallel): each re-check collects a VPC under the reader's shared pacing.
+    // A batch whose every record failed is answered like any other: the mapping's batch size is 1, so reporting
+    // the one record is the same retry as throwing, and keeps the failure in the response.
     return processPartialResponse(event, recheck, new BatchProcessor(EventType.SQS), {
       ...(context ? { context } : {}),
+      processInParallel: false,
       throwOnFullBatchFailure: false,
     });
   };

@@ -7,8 +7,8 @@ import { DescribeVpcsCommand, type DescribeVpcsCommandOutput } from '@aws-sdk/cl
 import { isNotFoundError } from '../aws/errors';
 import type { AwsReader } from '../aws/reader';
 import { readResourceVpcs, type ResourceKind } from '../aws/resource-vpcs';
-import type { ItemFacts } from './notification';
 import { readField } from '../event-schemas/read-field';
+import type { ItemFacts } from './notification';
 
 export const CLUSTER_TYPE = 'AWS::EKS::Cluster';
 

@@ -1,6 +1,16 @@
 import type * as z from 'zod';
 import { SnapshotError } from '../engine/errors';
-import { SnapshotSchema, type Snapshot } from './schema';
+import type { Snapshot, SnapshotSchema } from './schema';
+import { validateSnapshotInPlace } from './validate-in-place';
+
+/**
+ * The zod schema, loaded on first use: requiring zod costs ~35 ms of CLI start-up, and a
+ * snapshot the CLI reads only needs it when the in-place check rejects it (for the message).
+ */
+function snapshotSchema(): typeof SnapshotSchema {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load; `import` would load zod at start-up
+  return (require('./schema') as { SnapshotSchema: typeof SnapshotSchema }).SnapshotSchema;
+}
 
 /** Partition of a Region (SPEC §2: derived when the snapshot does not say). */
 export function partitionOfRegion(region: string): string {
@@ -39,8 +49,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Validates a parsed JSON value as a snapshot; throws SnapshotError naming the first bad path. */
-export function parseSnapshot(value: unknown): Snapshot {
+/** The checks made before anything else, with their own messages (SPEC §2). */
+function checkRoot(value: unknown): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SnapshotError('(root): expected a JSON object');
   }
@@ -53,7 +63,11 @@ export function parseSnapshot(value: unknown): Snapshot {
         : `schemaVersion: unsupported value ${JSON.stringify(version)} (this version reads schemaVersion 1)`,
     );
   }
-  const result = SnapshotSchema.safeParse(value, { reportInput: true });
+}
+
+/** zod's verdict: its output (a normalized copy), or a SnapshotError naming the first bad path. */
+function parseWithSchema(value: Record<string, unknown>): Snapshot {
+  const result = snapshotSchema().safeParse(value, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const more =
@@ -61,6 +75,22 @@ export function parseSnapshot(value: unknown): Snapshot {
     throw new SnapshotError(`${formatPath(issue.path)}: ${describeIssue(issue)}${more}`);
   }
   return result.data;
+}
+
+/** Validates a parsed JSON value as a snapshot; throws SnapshotError naming the first bad path. */
+export function parseSnapshot(value: unknown): Snapshot {
+  checkRoot(value);
+  return parseWithSchema(value);
+}
+
+/** Runs `load`, its SnapshotErrors prefixed with `source`. */
+function fromSource<T>(source: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new SnapshotError(`${source}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** JSON.parse of snapshot text; a syntax error is a one-line SnapshotError naming `source`. */
@@ -75,17 +105,29 @@ export function parseSnapshotJson(text: string, source = 'snapshot'): unknown {
   }
 }
 
-/** parseSnapshot of an already parsed value, its messages prefixed with `source`. */
+/**
+ * parseSnapshot of an already parsed value, its messages prefixed with `source`. Leaves
+ * `value` untouched: for values the caller does not own (caches, drift, tests).
+ */
 export function parseSnapshotFrom(value: unknown, source = 'snapshot'): Snapshot {
-  try {
-    return parseSnapshot(value);
-  } catch (error) {
-    if (error instanceof SnapshotError) throw new SnapshotError(`${source}: ${error.message}`);
-    throw error;
-  }
+  return fromSource(source, () => parseSnapshot(value));
+}
+
+/**
+ * parseSnapshotFrom for a value the caller owns (fresh from JSON.parse, shared with nobody):
+ * same verdict and messages, but a valid snapshot is checked and normalized in place
+ * (validate-in-place.ts) and returned itself, without zod or a copy. It keeps keys the schema
+ * does not declare. `value` must not be used as anything but the result afterwards, even
+ * when this throws (it may be partly normalized).
+ */
+export function adoptSnapshotFrom(value: unknown, source = 'snapshot'): Snapshot {
+  return fromSource(source, () => {
+    checkRoot(value);
+    return validateSnapshotInPlace(value) ? value : parseWithSchema(value);
+  });
 }
 
 /** Parses snapshot text; `source` names the file in messages. */
 export function parseSnapshotText(text: string, source = 'snapshot'): Snapshot {
-  return parseSnapshotFrom(parseSnapshotJson(text, source), source);
+  return adoptSnapshotFrom(parseSnapshotJson(text, source), source);
 }

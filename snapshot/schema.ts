@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { parseCidr } from '../network/cidr';
+import { ACCOUNT_ID, isCidr, PARTITIONS, REGION_NAME } from './validate-in-place';
 
 /*
  * The snapshot is raw AWS API output (SPEC §2). Only the fields a rule reads are declared;
@@ -13,24 +13,13 @@ import { parseCidr } from '../network/cidr';
  *    `undefined` and rules treat it as unknown;
  *  - in `eks` objects, lists EKS always returns stay optional: absent = unknown;
  *  - enum values are lower-cased here so rules compare them case-insensitively.
+ * snapshot/validate-in-place.ts mirrors this schema field by field: it is the loader's fast
+ * path for values it owns (checked and normalized in place, unknown keys kept), and zod runs
+ * only when it says no. Change both together; test/snapshot/validate-in-place.test.ts
+ * compares their verdicts and outputs.
  */
 
-/**
- * Whether parseCidr reads `text`, remembered: the answer depends on the text alone, and a
- * snapshot repeats the same blocks (10,000 generated clusters: 322,000 CIDR fields, 1,028
- * distinct texts, half a second of parsing). Bounded, for long-lived Lambda containers.
- */
-const cidrValidity = new Map<string, boolean>();
-function isCidr(text: string): boolean {
-  let valid = cidrValidity.get(text);
-  if (valid === undefined) {
-    if (cidrValidity.size >= 100_000) cidrValidity.clear();
-    valid = parseCidr(text) !== undefined;
-    cidrValidity.set(text, valid);
-  }
-  return valid;
-}
-
+// isCidr is memoised beside the fast path, so that both share one memo without it loading zod.
 const cidr = z.string().refine(isCidr, { message: 'expected a CIDR block' });
 const enumValue = z.string().overwrite((s) => s.toLowerCase());
 const int = z.number().int();
@@ -193,20 +182,13 @@ const Ec2 = z.object({
   PrefixLists: z.array(PrefixList).optional(),
 });
 
-export const PARTITIONS = [
-  'aws',
-  'aws-cn',
-  'aws-us-gov',
-  'aws-iso',
-  'aws-iso-b',
-  'aws-iso-e',
-  'aws-iso-f',
-] as const;
+// Defined beside the in-place checker, which must not load zod; re-exported for the schema's readers.
+export { PARTITIONS };
 
 export const SnapshotSchema = z.object({
   schemaVersion: z.literal(1),
-  accountId: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' }),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS Region name' }),
+  accountId: z.string().regex(ACCOUNT_ID, { message: 'expected a 12-digit AWS account id' }),
+  region: z.string().regex(REGION_NAME, { message: 'expected an AWS Region name' }),
   partition: z.enum(PARTITIONS).optional(),
   capturedAt: z.string().optional(),
   eks: z.object({

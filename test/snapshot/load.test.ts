@@ -457,8 +457,14 @@ describe('snapshot loader: accepted inputs', () => {
     expect(view.partition).toBe('aws-iso');
   });
 
-  it('parses what parseSnapshotText reads', () => {
+  it('parses what parseSnapshotText reads: every field zod keeps, and the undeclared ones it strips', () => {
     const s = valid();
-    expect(parseSnapshotText(JSON.stringify(s))).toEqual(parseSnapshot(s));
+    const adopted = parseSnapshotText(JSON.stringify(s));
+    expect(adopted).toMatchObject(parseSnapshot(s));
+    // parseSnapshotText checks in place instead of copying (issue 10), so the keys no rule reads stay.
+    const rawVpc = (s.ec2 as { Vpcs: Json[] }).Vpcs[0]!;
+    expect(rawVpc.OwnerId).toBeDefined();
+    expect(adopted.ec2!.Vpcs![0]).toEqual(rawVpc);
+    expect(parseSnapshot(s).ec2!.Vpcs![0]).not.toHaveProperty('OwnerId');
   });
 });

@@ -1,10 +1,9 @@
 import { UsageError } from '../engine/errors';
 import { evaluateSnapshot } from '../engine/evaluate';
 import { buildReport, type Report } from '../engine/report';
-import { parseSnapshotFrom, parseSnapshotJson } from '../snapshot/load';
+import { adoptSnapshotFrom, parseSnapshotJson } from '../snapshot/load';
 import type { Snapshot } from '../snapshot/schema';
 import { SnapshotView } from '../snapshot/view';
-import { loadConfigFile } from './config-file';
 import { EXIT } from './errors-exit';
 import { formatJson, formatJsonChunks } from './format/json';
 import { formatMarkdown } from './format/markdown';
@@ -56,9 +55,11 @@ export function formatReport(
  */
 export function checkSettings(options: Pick<CheckOptions, 'rules' | 'param' | 'config'>): CheckSettings {
   const cli = { rules: options.rules, params: options.param };
-  return options.config === undefined
-    ? resolveCheckSettings(cli)
-    : resolveCheckSettings(cli, loadConfigFile(options.config), `config file ${options.config}`);
+  if (options.config === undefined) return resolveCheckSettings(cli);
+  // Loaded on first use: the YAML reader and zod are a third of the CLI's start-up (issue 10).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadConfigFile } = require('./config-file') as typeof import('./config-file');
+  return resolveCheckSettings(cli, loadConfigFile(options.config), `config file ${options.config}`);
 }
 
 /** The one evaluation path of `check`, whether the snapshot came from a file or from AWS. */
@@ -100,12 +101,10 @@ export function runCheck(options: CheckOptions, io: CliIo, debug = false): numbe
     mark = now;
   };
   const source = options.snapshot === '-' ? 'standard input' : options.snapshot;
-  let value: unknown = parseSnapshotJson(readUserFile(options.snapshot, 'snapshot'), source);
+  const value: unknown = parseSnapshotJson(readUserFile(options.snapshot, 'snapshot'), source);
   phase('read+parse');
-  const snapshot = parseSnapshotFrom(value, source);
-  // The raw tree is garbage once validated (the snapshot is a copy of what the rules read):
-  // held to the end of this function, it would be marked again by every later collection.
-  value = undefined;
+  // Checked and normalized in place, not copied: the parsed tree is this function's alone.
+  const snapshot = adoptSnapshotFrom(value, source);
   phase('validation');
   const view = new SnapshotView(snapshot);
   phase('view');

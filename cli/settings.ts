@@ -3,7 +3,8 @@ import { parseParams, type Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
 import { parseRuleSelection } from '../engine/rule-selection';
 import { RULES } from '../rules';
-import { configRuleIds, parameterTexts, type ConfigFile } from './config-file';
+import { configRuleIds, parameterTexts } from '../engine/config-texts';
+import type { ConfigFile } from '../engine/guard-config';
 
 /**
  * `--param NAME=VALUE` options, in command-line order, as raw texts for parseParams.

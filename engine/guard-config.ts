@@ -63,17 +63,5 @@ export const configFileShape = {
 export const ConfigFileSchema = z.strictObject(configFileShape);
 export type ConfigFile = z.output<typeof ConfigFileSchema>;
 
-/** Rule ids named by the file's `rules`, undefined when it has none. */
-export function configRuleIds(config: Pick<ConfigFile, 'rules'>): string[] | undefined {
-  if (config.rules === undefined) return undefined;
-  return typeof config.rules === 'string' ? config.rules.split(',') : config.rules;
-}
-
-/** The file's parameters as raw texts for parseParams (lists joined with ','). */
-export function parameterTexts(config: Pick<ConfigFile, 'parameters'>): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.parameters ?? {})) {
-    texts[name] = Array.isArray(value) ? value.join(',') : String(value);
-  }
-  return texts;
-}
+// Re-exported: the zod-free readers of a parsed file live apart, so the CLI loads zod only for --config.
+export { configRuleIds, parameterTexts } from './config-texts';

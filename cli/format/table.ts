@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { Finding } from '../../engine/findings';
 import type { Report } from '../../engine/report';
 import { paintCompliance, paintSeverity, plural, SUMMARY_ORDER, wrap, type Colors } from './text';
@@ -108,6 +107,9 @@ export function drawWithCliTable3(
   head: string[][],
   rows: readonly RowLines[],
 ): string {
+  // Loaded on first use: drawLines draws the tables the CLI prints, so most runs never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
     head: head.map((lines) => lines.join('\n')),
     colWidths: [...widths],

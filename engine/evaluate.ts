@@ -9,18 +9,34 @@ function outcome(compliance: Outcome['compliance'], annotation: string): Outcome
   return { compliance, annotation: joinAnnotation([annotation]), offenders: [] };
 }
 
-/** SPEC §4's evaluation model, steps 1–3, then the rule's own steps 4–5. */
-export function evaluateRule(rule: Rule, ctx: ClusterContext, params: Params): Outcome {
+/**
+ * SPEC §4 steps 2–3, which read only the parameters and which sections the snapshot holds:
+ * the same answer for every cluster of a snapshot, so evaluateSnapshot asks once per rule.
+ */
+function decidedBeforeData(rule: Rule, view: SnapshotView, params: Params): Outcome | undefined {
   const { meta } = rule;
-  if (ctx.cluster.status === 'deleting')
-    return outcome('NOT_APPLICABLE', `cluster ${ctx.name} is being deleted`);
   const shortCut = meta.shortCut?.(params);
   if (shortCut) return outcome(shortCut.compliance, shortCut.annotation);
   const needs = [...meta.needs, ...(meta.conditionalNeeds?.(params) ?? [])];
-  const absent = needs.filter((section) => !ctx.view.has(section));
+  const absent = needs.filter((section) => !view.has(section));
   if (absent.length > 0) {
     return outcome('INSUFFICIENT_DATA', `snapshot has no ${absent.map((s) => `ec2.${s}`).join(', ')}`);
   }
+  return undefined;
+}
+
+/** SPEC §4's evaluation model, steps 1–3, then the rule's own steps 4–5. */
+export function evaluateRule(
+  rule: Rule,
+  ctx: ClusterContext,
+  params: Params,
+  before: Outcome | undefined = decidedBeforeData(rule, ctx.view, params),
+): Outcome {
+  const { meta } = rule;
+  if (ctx.cluster.status === 'deleting')
+    return outcome('NOT_APPLICABLE', `cluster ${ctx.name} is being deleted`);
+  // A copy: each finding owns its offenders list.
+  if (before) return { ...before, offenders: [...before.offenders] };
   if (meta.readsVpcObject && ctx.view.has('Vpcs') && !ctx.view.vpc(ctx.vpcId)) {
     return outcome('INSUFFICIENT_DATA', `ec2.Vpcs does not hold ${ctx.vpcId}`);
   }
@@ -58,15 +74,19 @@ export function evaluateCluster(
   cluster: Cluster,
   rules: readonly Rule[],
   params: Params,
+  before: readonly (Outcome | undefined)[] = rules.map((rule) => decidedBeforeData(rule, view, params)),
 ): Finding[] {
   const ctx = buildClusterContext(view, cluster, params);
-  return rules.map((rule) => finding(rule, ctx, evaluateRule(rule, ctx, params)));
+  return rules.map((rule, i) => finding(rule, ctx, evaluateRule(rule, ctx, params, before[i])));
 }
 
 /** Every rule for every cluster of the snapshot, sorted as SPEC §5 says. */
 export function evaluateSnapshot(view: SnapshotView, rules: readonly Rule[], params: Params): Finding[] {
   const findings: Finding[] = [];
-  for (const cluster of view.clusters) findings.push(...evaluateCluster(view, cluster, rules, params));
+  const before = rules.map((rule) => decidedBeforeData(rule, view, params));
+  for (const cluster of view.clusters) {
+    for (const f of evaluateCluster(view, cluster, rules, params, before)) findings.push(f);
+  }
   return findings.sort(compareFindings);
 }
 

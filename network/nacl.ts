@@ -1,7 +1,6 @@
 import type { NetworkAcl, NetworkAclEntry } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
-import { parseCidr, type AddressRange, type Cidr } from './cidr';
-import { BoundedMemo } from './memo';
+import { snapshotCidr, type AddressRange, type Cidr } from './cidr';
 import { intersectsAny, subtract, type Box } from './port-space';
 import { carries, protocolKind, type Protocol, type ProtocolKind } from './protocol';
 import type { Tri } from './tri';
@@ -34,13 +33,8 @@ interface CompiledEntry {
   unreadable: string | undefined;
 }
 
-// Entries repeat the same few CIDRs (the VPC's): parse each text once.
-const cidrTexts = new BoundedMemo<string, Cidr | undefined>(4096);
-
 function cidrOf(text: string | undefined): Cidr | undefined {
-  if (text === undefined) return undefined;
-  if (!cidrTexts.has(text)) cidrTexts.set(text, parseCidr(text));
-  return cidrTexts.get(text);
+  return text === undefined ? undefined : snapshotCidr(text);
 }
 
 function matchOf(cidr: Cidr | undefined, family: 4 | 6, ports: PortRange | undefined): Match {
@@ -122,13 +116,41 @@ function decide(
   peer: AddressRange,
 ): Decision {
   if (ports.from > ports.to || peer.start > peer.end) return ALLOWED;
+  const entries = entriesOf(acl, direction);
+  // The common case, without building boxes: the first entry that matches any of the traffic
+  // is readable and matches all of it, so it decides alone, as the sweep below would. A
+  // cluster asks ~100 such questions; the boxes were a fifth of what its rules allocated.
+  // (Indexed loops here: a for…of allocates an iterator until the JIT optimizes this.)
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (!carries(entry.kind, protocol)) continue;
+    const match = peer.family === 4 ? entry.v4 : entry.v6;
+    if (!match) continue;
+    const { box } = match;
+    const overlaps =
+      box.addressFrom <= peer.end &&
+      peer.start <= box.addressTo &&
+      box.portFrom <= ports.to &&
+      ports.from <= box.portTo;
+    if (!overlaps) continue;
+    const whole =
+      box.addressFrom <= peer.start &&
+      peer.end <= box.addressTo &&
+      box.portFrom <= ports.from &&
+      ports.to <= box.portTo;
+    if (whole && match.exact && entry.unreadable === undefined) {
+      return entry.action === 'allow' ? ALLOWED : DENIED;
+    }
+    break;
+  }
   let sure: Box[] = [
     { addressFrom: peer.start, addressTo: peer.end, portFrom: ports.from, portTo: ports.to },
   ];
   let maybe = sure;
   let possibleDeny = false;
   const unreadable: string[] = [];
-  for (const entry of entriesOf(acl, direction)) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     if (maybe.length === 0) break;
     if (!carries(entry.kind, protocol)) continue;
     const match = peer.family === 4 ? entry.v4 : entry.v6;
@@ -232,17 +254,28 @@ export function naclsAllowFlow(
   const toAcl = view.networkAclOf(toSubnetId, vpcId);
   const fromCidrs = view.subnetCidrs(fromSubnetId);
   const toCidrs = view.subnetCidrs(toSubnetId);
-  for (const lookup of [fromAcl, toAcl, fromCidrs, toCidrs]) {
-    if (lookup.reason === undefined) continue;
-    if (flow.allowed === true) flow.allowed = null;
-    pushNew(flow.unknownReasons, lookup.reason);
+  if (
+    fromAcl.reason !== undefined ||
+    toAcl.reason !== undefined ||
+    fromCidrs.reason !== undefined ||
+    toCidrs.reason !== undefined
+  ) {
+    for (const lookup of [fromAcl, toAcl, fromCidrs, toCidrs]) {
+      if (lookup.reason === undefined) continue;
+      if (flow.allowed === true) flow.allowed = null;
+      pushNew(flow.unknownReasons, lookup.reason);
+    }
   }
 
   // Which remote CIDRs each ACL judges is only known once both subnets' CIDRs are.
   if (fromCidrs.found && toCidrs.found) {
     const request: PortRange = { from: port, to: port };
-    for (const x of fromCidrs.found) {
-      for (const y of toCidrs.found) {
+    const xs = fromCidrs.found;
+    const ys = toCidrs.found;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      for (let j = 0; j < ys.length; j++) {
+        const y = ys[j]!;
         if (x.family !== y.family) continue;
         if (fromAcl.found) addCheck(flow, fromAcl.found, 'egress', protocol, request, y, false);
         if (toAcl.found) addCheck(flow, toAcl.found, 'ingress', protocol, request, x, false);

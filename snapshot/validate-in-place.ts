@@ -1,4 +1,4 @@
-import { parseCidr } from '../network/cidr';
+import { snapshotCidr } from '../network/cidr';
 import type { Snapshot } from './schema';
 
 /*
@@ -39,22 +39,9 @@ export const PARTITIONS = [
 ] as const;
 const PARTITION_SET: ReadonlySet<string> = new Set(PARTITIONS);
 
-/**
- * Whether parseCidr reads `text`, remembered: the answer depends on the text alone, and a
- * snapshot repeats the same blocks (10,000 generated clusters: 322,000 CIDR fields, 1,028
- * distinct texts, half a second of parsing). Bounded, for long-lived Lambda containers.
- * It lives here, not in schema.ts, so that both checkers share one memo without this module
- * loading zod.
- */
-const cidrValidity = new Map<string, boolean>();
+/** Whether `text` is a CIDR block the rules can read (parsed once per text, for the view too). */
 export function isCidr(text: string): boolean {
-  let valid = cidrValidity.get(text);
-  if (valid === undefined) {
-    if (cidrValidity.size >= 100_000) cidrValidity.clear();
-    valid = parseCidr(text) !== undefined;
-    cidrValidity.set(text, valid);
-  }
-  return valid;
+  return snapshotCidr(text) !== undefined;
 }
 
 type Raw = Record<string, unknown>;

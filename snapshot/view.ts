@@ -1,4 +1,4 @@
-import { parseCidr, type Cidr } from '../network/cidr';
+import { snapshotCidr, type Cidr } from '../network/cidr';
 import { partitionOfRegion } from './load';
 import type {
   Cluster,
@@ -61,11 +61,11 @@ export class SnapshotView {
   private readonly subnetsByVpc: Map<string, Subnet[]>;
   private readonly endpointsByVpc: Map<string, VpcEndpoint[]>;
   private readonly clusterTaggedGroups = new Map<string, SecurityGroup[]>(); // `${vpcId} ${clusterName}`
-  private readonly tableBySubnet = new Map<string, RouteTable>();
-  private readonly mainTableByVpc = new Map<string, RouteTable>();
-  private readonly aclBySubnet = new Map<string, NetworkAcl>();
-  private readonly defaultAclByVpc = new Map<string, NetworkAcl>();
-  private readonly cidrCache = new Map<string, Cidr | undefined>();
+  // Lookups, not bare resources: rules ask for a subnet's table and ACL many times per cluster.
+  private readonly tableBySubnet = new Map<string, Lookup<RouteTable>>();
+  private readonly mainTableByVpc = new Map<string, Lookup<RouteTable>>();
+  private readonly aclBySubnet = new Map<string, Lookup<NetworkAcl>>();
+  private readonly defaultAclByVpc = new Map<string, Lookup<NetworkAcl>>();
   private readonly subnetCidrCache = new Map<string, Lookup<readonly Cidr[]>>();
 
   constructor(readonly snapshot: Snapshot) {
@@ -101,18 +101,18 @@ export class SnapshotView {
       for (const association of table.Associations) {
         if (INACTIVE_ASSOCIATION(association.AssociationState?.State)) continue;
         if (association.Main === true && !this.mainTableByVpc.has(table.VpcId))
-          this.mainTableByVpc.set(table.VpcId, table);
+          this.mainTableByVpc.set(table.VpcId, { found: table });
         if (association.SubnetId && !this.tableBySubnet.has(association.SubnetId)) {
-          this.tableBySubnet.set(association.SubnetId, table);
+          this.tableBySubnet.set(association.SubnetId, { found: table });
         }
       }
     }
     for (const acl of ec2.NetworkAcls ?? []) {
       if (acl.IsDefault === true && !this.defaultAclByVpc.has(acl.VpcId))
-        this.defaultAclByVpc.set(acl.VpcId, acl);
+        this.defaultAclByVpc.set(acl.VpcId, { found: acl });
       for (const association of acl.Associations) {
         if (association.SubnetId && !this.aclBySubnet.has(association.SubnetId)) {
-          this.aclBySubnet.set(association.SubnetId, acl);
+          this.aclBySubnet.set(association.SubnetId, { found: acl });
         }
       }
     }
@@ -173,12 +173,7 @@ export class SnapshotView {
 
   /** Parses a CIDR from the snapshot (validated at load, so only bad input yields undefined). */
   cidr(text: string): Cidr | undefined {
-    let cidr = this.cidrCache.get(text);
-    if (cidr === undefined && !this.cidrCache.has(text)) {
-      cidr = parseCidr(text);
-      this.cidrCache.set(text, cidr);
-    }
-    return cidr;
+    return snapshotCidr(text);
   }
 
   /** SPEC §3 "subnet CIDR": the IPv4 block, or an IPv6-only subnet's IPv6 blocks. */
@@ -204,24 +199,22 @@ export class SnapshotView {
   /** SPEC §3 "effective route table": the associated table, else the VPC's main table. */
   effectiveRouteTable(subnetId: string, vpcId: string): Lookup<RouteTable> {
     const associated = this.tableBySubnet.get(subnetId);
-    if (associated) return { found: associated };
+    if (associated) return associated;
     if (!this.has('RouteTables')) return { reason: 'snapshot has no ec2.RouteTables' };
     if (this.has('Subnets') && !this.subnets.has(subnetId))
       return { reason: `${subnetId} is not in ec2.Subnets` };
-    const main = this.mainTableByVpc.get(vpcId);
-    return main ? { found: main } : { reason: `no main route table of ${vpcId} in ec2.RouteTables` };
+    return this.mainTableByVpc.get(vpcId) ?? { reason: `no main route table of ${vpcId} in ec2.RouteTables` };
   }
 
   /** SPEC §3 "NACL of a subnet": the associated ACL, else the VPC's default ACL. */
   networkAclOf(subnetId: string, vpcId: string): Lookup<NetworkAcl> {
     const associated = this.aclBySubnet.get(subnetId);
-    if (associated) return { found: associated };
+    if (associated) return associated;
     if (!this.has('NetworkAcls')) return { reason: 'snapshot has no ec2.NetworkAcls' };
     if (this.has('Subnets') && !this.subnets.has(subnetId))
       return { reason: `${subnetId} is not in ec2.Subnets` };
-    const fallback = this.defaultAclByVpc.get(vpcId);
-    return fallback
-      ? { found: fallback }
-      : { reason: `no default network ACL of ${vpcId} in ec2.NetworkAcls` };
+    return (
+      this.defaultAclByVpc.get(vpcId) ?? { reason: `no default network ACL of ${vpcId} in ec2.NetworkAcls` }
+    );
   }
 }

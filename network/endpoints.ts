@@ -12,10 +12,22 @@ const GONE_STATES = new Set(['deleting', 'deleted', 'rejected', 'failed', 'expir
 export function serviceOf(endpoint: VpcEndpoint, region: string): string | undefined | null {
   const name = endpoint.ServiceName;
   if (name === undefined) return null;
-  for (const prefix of [`com.amazonaws.${region}.`, `cn.com.amazonaws.${region}.`]) {
-    if (name.startsWith(prefix)) return name.slice(prefix.length);
+  const prefixes = servicePrefixes(region);
+  for (let i = 0; i < prefixes.length; i++) {
+    if (name.startsWith(prefixes[i]!)) return name.slice(prefixes[i]!.length);
   }
   return undefined;
+}
+
+// Built once per Region, not per call: rules ask for the service of every endpoint of every cluster.
+let prefixesRegion: string | undefined;
+let prefixes: readonly string[] = [];
+function servicePrefixes(region: string): readonly string[] {
+  if (region !== prefixesRegion) {
+    prefixes = [`com.amazonaws.${region}.`, `cn.com.amazonaws.${region}.`];
+    prefixesRegion = region;
+  }
+  return prefixes;
 }
 
 /** SPEC §3: an endpoint exists unless its State is deleting, deleted, rejected, failed or expired. */
@@ -33,8 +45,18 @@ export function endpointIsType(endpoint: VpcEndpoint, type: 'interface' | 'gatew
 
 /** Whether the endpoint is for `service`, three-valued (unknown when ServiceName is absent). */
 export function endpointIsFor(endpoint: VpcEndpoint, region: string, service: string): Tri {
-  const actual = serviceOf(endpoint, region);
-  return actual === null ? null : actual === service;
+  const name = endpoint.ServiceName;
+  if (name === undefined) return null;
+  // serviceOf(endpoint, region) === service, without slicing out a new string: rules ask this
+  // of every endpoint of the VPC for every required service, for every cluster.
+  const prefixes = servicePrefixes(region);
+  for (let i = 0; i < prefixes.length; i++) {
+    const prefix = prefixes[i]!;
+    if (name.length === prefix.length + service.length && name.startsWith(prefix) && name.endsWith(service)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** An existing s3 Gateway endpoint serves the VPC. */
@@ -83,7 +105,7 @@ export function judgedInterfaceEndpoints(
   view: SnapshotView,
   vpcId: string,
   requiredServices: readonly string[],
-): JudgedEndpoint[] {
+): readonly JudgedEndpoint[] {
   const gatewayServes = s3GatewayServesVpc(view, vpcId);
   const judged: JudgedEndpoint[] = [];
   for (const endpoint of view.endpointsInVpc(vpcId)) {

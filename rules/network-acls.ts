@@ -1,9 +1,9 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { judgedInterfaceEndpoints } from '../network/endpoints';
 import { naclsAllowFlow } from '../network/nacl';
 import type { Protocol } from '../network/protocol';
 import { listWithin, MESSAGE_BUDGET } from '../engine/findings';
+import { judgedEndpointsOf } from './shared/judged-endpoints';
 
 /** A subnet that must receive one protocol/port, and what needs it. */
 interface Target {
@@ -40,11 +40,12 @@ class FlowGroup {
     return this;
   }
 
-  *flows(): Generator<RequiredFlow> {
+  /** Calls `visit` for every flow; a loop, not a generator: a cluster has dozens of flows and most pass. */
+  forEachFlow(visit: (from: string, target: Target) => void): void {
     for (const from of this.sources) {
       for (const target of this.targets.values()) {
         // A subnet's traffic to itself does not cross a NACL.
-        if (from !== target.subnetId) yield { from, protocol: this.protocol, port: this.port, target };
+        if (from !== target.subnetId) visit(from, target);
       }
     }
   }
@@ -137,11 +138,7 @@ export const networkAcls: Rule = {
     }
 
     const https = new FlowGroup('tcp', 443, nodeSubnets);
-    for (const { endpoint, service, member } of judgedInterfaceEndpoints(
-      ctx.view,
-      ctx.vpcId,
-      params.requiredServices,
-    )) {
+    for (const { endpoint, service, member } of judgedEndpointsOf(ctx, params.requiredServices)) {
       https.to(endpoint.SubnetIds, `${endpoint.VpcEndpointId} (${service})`, member === true);
     }
     https.to(clusterSubnets, 'API server');
@@ -160,9 +157,9 @@ export const networkAcls: Rule = {
       });
     let count = 0;
     for (const group of groups) {
-      for (const flow of group.flows()) {
+      const { protocol, port } = group;
+      group.forEachFlow((from, target) => {
         count++;
-        const { from, protocol, port, target } = flow;
         const result = naclsAllowFlow(
           ctx.view,
           ctx.vpcId,
@@ -172,16 +169,17 @@ export const networkAcls: Rule = {
           port,
           params.ephemeralPorts,
         );
-        if (result.allowed === true) continue;
+        if (result.allowed === true) return;
+        const flow: RequiredFlow = { from, protocol, port, target };
         if (result.allowed === null) {
           causes.add('unknown', result.unknownReasons, flow, () => [from, target.subnetId]);
-          continue;
+          return;
         }
         // Denials open with the ACL id, which is the offender.
         const acls = aclIds(flow);
         const denying = (denial: string) => acls.filter((acl) => denial.startsWith(`${acl} `));
         causes.add(target.definite ? 'violation' : 'maybe', result.denials, flow, denying);
-      }
+      });
     }
     causes.report(verdict);
     const ephemeral = params.ephemeralPorts;

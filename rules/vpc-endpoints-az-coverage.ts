@@ -1,9 +1,10 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { judgedInterfaceEndpoints, membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
+import { membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
 import type { SnapshotView } from '../snapshot/view';
 import { noServiceRequired } from './shared/no-service-required';
+import { judgedEndpointsOf } from './shared/judged-endpoints';
 
 /** The Availability Zones of some subnets, and why the list may be incomplete. */
 interface Zones {
@@ -51,7 +52,7 @@ export const vpcEndpointsAzCoverage: Rule = {
   },
   evaluate(ctx, params) {
     const verdict = new Verdict();
-    const judged = judgedInterfaceEndpoints(ctx.view, ctx.vpcId, params.requiredServices);
+    const judged = judgedEndpointsOf(ctx, params.requiredServices);
     const nodeZones = zonesOf(ctx.view, ctx.nodeSubnets.ids, ctx.nodeSubnets.unknown);
     for (const endpoint of judged) judge(verdict, ctx, nodeZones, endpoint);
     // A node zone the snapshot does not show may be one no endpoint covers.

@@ -1,8 +1,9 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { judgedInterfaceEndpoints, membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
+import { membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
 import { known, not, or } from '../network/tri';
 import { noServiceRequired } from './shared/no-service-required';
+import { judgedEndpointsOf } from './shared/judged-endpoints';
 
 function judge(verdict: Verdict, judged: JudgedEndpoint): void {
   const { endpoint, service, member } = judged;
@@ -33,7 +34,7 @@ export const vpcEndpointsPrivateDns: Rule = {
   },
   evaluate(ctx, params) {
     const verdict = new Verdict();
-    const judged = judgedInterfaceEndpoints(ctx.view, ctx.vpcId, params.requiredServices);
+    const judged = judgedEndpointsOf(ctx, params.requiredServices);
     for (const endpoint of judged) judge(verdict, endpoint);
     return verdict.outcome(
       judged.length === 0

@@ -1,10 +1,10 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { judgedInterfaceEndpoints } from '../network/endpoints';
 import { securityGroupsAdmit, type AdmissionResult, type FlowSide } from '../network/security-groups';
 import type { VpcEndpoint } from '../snapshot/schema';
 import { explainAdmission, nodesSide } from './shared/admission-explanation';
 import { noServiceRequired } from './shared/no-service-required';
+import { judgedEndpointsOf } from './shared/judged-endpoints';
 
 function endpointSide(endpoint: VpcEndpoint): FlowSide {
   const groupIds = endpoint.Groups.flatMap((g) => (g.GroupId === undefined ? [] : [g.GroupId]));
@@ -40,7 +40,7 @@ export const vpcEndpointsSecurityGroups: Rule = {
     const verdict = new Verdict();
     const nodes = nodesSide(ctx);
     const clusterGroupId = ctx.cluster.resourcesVpcConfig.clusterSecurityGroupId;
-    const judged = judgedInterfaceEndpoints(ctx.view, ctx.vpcId, params.requiredServices);
+    const judged = judgedEndpointsOf(ctx, params.requiredServices);
     // Endpoints usually share one security group and the same subnets: decide each pair once.
     const admissions = new Map<string, AdmissionResult>();
     for (const { endpoint, service, member } of judged) {

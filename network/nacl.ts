@@ -103,6 +103,54 @@ const DENIED: Decision = { allowed: false, unreadable: [] };
 const ALLOWED: Decision = { allowed: true, unreadable: [] };
 
 /**
+ * The common case of decide, without boxes: every entry that matches any of the traffic is
+ * readable and holds the whole peer CIDR (the VPC's block around a subnet's), so only ports
+ * are left to sweep; `undecided` holds port intervals as [from, to, from, to, …]. Returns
+ * undefined where that does not hold, and decide sweeps boxes instead. A cluster asks ~100
+ * such questions, and their boxes were a fifth of what its rules allocated. (Indexed loops:
+ * a for…of allocates an iterator until the JIT optimizes this, and a 1,000-cluster check
+ * runs mostly before it has.)
+ */
+function decideByPorts(
+  entries: readonly CompiledEntry[],
+  protocol: Protocol,
+  ports: PortRange,
+  peer: AddressRange,
+): Decision | undefined {
+  let undecided = [ports.from, ports.to];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (!carries(entry.kind, protocol)) continue;
+    const match = peer.family === 4 ? entry.v4 : entry.v6;
+    if (!match) continue;
+    const { box } = match;
+    if (box.addressFrom > peer.end || peer.start > box.addressTo) continue;
+    const holdsPeer = box.addressFrom <= peer.start && peer.end <= box.addressTo;
+    if (!holdsPeer || !match.exact || entry.unreadable !== undefined) return undefined;
+    if (entry.action === 'deny') {
+      for (let j = 0; j < undecided.length; j += 2) {
+        if (undecided[j]! <= box.portTo && box.portFrom <= undecided[j + 1]!) return DENIED;
+      }
+      continue;
+    }
+    const rest: number[] = [];
+    for (let j = 0; j < undecided.length; j += 2) {
+      const from = undecided[j]!;
+      const to = undecided[j + 1]!;
+      if (to < box.portFrom || box.portTo < from) {
+        rest.push(from, to);
+        continue;
+      }
+      if (from < box.portFrom) rest.push(from, box.portFrom - 1);
+      if (to > box.portTo) rest.push(box.portTo + 1, to);
+    }
+    if (rest.length === 0) return ALLOWED;
+    undecided = rest;
+  }
+  return DENIED;
+}
+
+/**
  * Sweeps the traffic (peer addresses × ports) through the entries in order. `sure` is what
  * is undecided whatever the unreadable entries say, `maybe` what could still be undecided;
  * they are the same list until an unreadable entry is met. A definite deny of `sure` traffic
@@ -117,40 +165,15 @@ function decide(
 ): Decision {
   if (ports.from > ports.to || peer.start > peer.end) return ALLOWED;
   const entries = entriesOf(acl, direction);
-  // The common case, without building boxes: the first entry that matches any of the traffic
-  // is readable and matches all of it, so it decides alone, as the sweep below would. A
-  // cluster asks ~100 such questions; the boxes were a fifth of what its rules allocated.
-  // (Indexed loops here: a for…of allocates an iterator until the JIT optimizes this.)
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    if (!carries(entry.kind, protocol)) continue;
-    const match = peer.family === 4 ? entry.v4 : entry.v6;
-    if (!match) continue;
-    const { box } = match;
-    const overlaps =
-      box.addressFrom <= peer.end &&
-      peer.start <= box.addressTo &&
-      box.portFrom <= ports.to &&
-      ports.from <= box.portTo;
-    if (!overlaps) continue;
-    const whole =
-      box.addressFrom <= peer.start &&
-      peer.end <= box.addressTo &&
-      box.portFrom <= ports.from &&
-      ports.to <= box.portTo;
-    if (whole && match.exact && entry.unreadable === undefined) {
-      return entry.action === 'allow' ? ALLOWED : DENIED;
-    }
-    break;
-  }
+  const quick = decideByPorts(entries, protocol, ports, peer);
+  if (quick) return quick;
   let sure: Box[] = [
     { addressFrom: peer.start, addressTo: peer.end, portFrom: ports.from, portTo: ports.to },
   ];
   let maybe = sure;
   let possibleDeny = false;
   const unreadable: string[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
+  for (const entry of entries) {
     if (maybe.length === 0) break;
     if (!carries(entry.kind, protocol)) continue;
     const match = peer.family === 4 ? entry.v4 : entry.v6;

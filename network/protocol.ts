@@ -17,7 +17,9 @@ const KINDS: ReadonlyMap<string, ProtocolKind> = new Map<string, ProtocolKind>([
  * names `all`/`tcp`/`udp`, case-insensitive, as the EC2 API accepts them in both places.
  */
 export function protocolKind(text: string): ProtocolKind {
-  return KINDS.get(text.trim().toLowerCase()) ?? 'other';
+  // The API's own spellings first, without trimming and lower-casing a copy of each.
+  const exact = KINDS.get(text);
+  return exact ?? KINDS.get(text.trim().toLowerCase()) ?? 'other';
 }
 
 export function carries(kind: ProtocolKind, protocol: Protocol): boolean {

@@ -80,29 +80,22 @@ function compileEntry(entry: NetworkAclEntry): CompiledEntry {
 /** An ACL's entries per direction and protocol, each list by ascending RuleNumber. */
 type CompiledAcl = Record<Direction, Record<Protocol, CompiledEntry[]>>;
 
-const compiled = new WeakMap<NetworkAcl, CompiledAcl>();
-
 /**
- * The entries of one direction that can carry `protocol`, by ascending RuleNumber (array
- * order breaks ties). Split per protocol once per ACL, so a decision never looks at an entry
- * that cannot match (a cluster asks ~100 questions of its ACLs).
+ * An ACL's entries split by direction and protocol (array order breaks RuleNumber ties), so a
+ * decision never looks at an entry that cannot match: a cluster asks ~100 questions of its
+ * ACLs. Compiled once per ACL and evaluation (NaclDecisions), not kept for the snapshot.
  */
-function entriesOf(acl: NetworkAcl, direction: Direction, protocol: Protocol): readonly CompiledEntry[] {
-  let byDirection = compiled.get(acl);
-  if (!byDirection) {
-    const pick = (egress: boolean): Record<Protocol, CompiledEntry[]> => {
-      const sorted = acl.Entries.filter((e) => e.Egress === egress)
-        .sort((a, b) => a.RuleNumber - b.RuleNumber)
-        .map(compileEntry);
-      return {
-        tcp: sorted.filter((e) => carries(e.kind, 'tcp')),
-        udp: sorted.filter((e) => carries(e.kind, 'udp')),
-      };
+function compileAcl(acl: NetworkAcl): CompiledAcl {
+  const pick = (egress: boolean): Record<Protocol, CompiledEntry[]> => {
+    const sorted = acl.Entries.filter((e) => e.Egress === egress)
+      .sort((a, b) => a.RuleNumber - b.RuleNumber)
+      .map(compileEntry);
+    return {
+      tcp: sorted.filter((e) => carries(e.kind, 'tcp')),
+      udp: sorted.filter((e) => carries(e.kind, 'udp')),
     };
-    byDirection = { ingress: pick(false), egress: pick(true) };
-    compiled.set(acl, byDirection);
-  }
-  return byDirection[direction][protocol];
+  };
+  return { ingress: pick(false), egress: pick(true) };
 }
 
 interface Decision {
@@ -167,14 +160,14 @@ function decideByPorts(
  * is a definite failure; undecided traffic at the end is denied (the implicit `*` entry).
  */
 function decide(
-  acl: NetworkAcl,
+  acl: CompiledAcl,
   direction: Direction,
   protocol: Protocol,
   ports: PortRange,
   peer: AddressRange,
 ): Decision {
   if (ports.from > ports.to || peer.start > peer.end) return ALLOWED;
-  const entries = entriesOf(acl, direction, protocol);
+  const entries = acl[direction][protocol];
   const quick = decideByPorts(entries, ports, peer);
   if (quick) return quick;
   let sure: Box[] = [
@@ -220,7 +213,35 @@ export function aclAllows(
   ports: PortRange,
   peer: AddressRange,
 ): Tri {
-  return decide(acl, direction, protocol, ports, peer).allowed;
+  return decide(compileAcl(acl), direction, protocol, ports, peer).allowed;
+}
+
+/**
+ * The ACL decisions already made for one cluster's flows: the replies on the ephemeral ports,
+ * and flows to subnets that share an ACL, ask the same question many times (three subnets: 96
+ * questions, 36 distinct). Keyed by object identity and a number, not by text, so a look-up
+ * costs less than the decision. Scoped to one rule evaluation: nothing outlives it, and no
+ * answer is reused where its inputs differ.
+ */
+export class NaclDecisions {
+  private readonly byAcl = new Map<
+    NetworkAcl,
+    { compiled: CompiledAcl; answers: Map<Cidr, Map<number, Decision>> }
+  >();
+
+  decide(acl: NetworkAcl, direction: Direction, protocol: Protocol, ports: PortRange, peer: Cidr): Decision {
+    let known = this.byAcl.get(acl);
+    if (!known) this.byAcl.set(acl, (known = { compiled: compileAcl(acl), answers: new Map() }));
+    let byQuestion = known.answers.get(peer);
+    if (!byQuestion) known.answers.set(peer, (byQuestion = new Map()));
+    // Ports are below 2^16: one number per port range, direction and protocol.
+    const key =
+      ((ports.from * 65536 + ports.to) * 2 + (direction === 'egress' ? 1 : 0)) * 2 +
+      (protocol === 'tcp' ? 1 : 0);
+    let decision = byQuestion.get(key);
+    if (!decision) byQuestion.set(key, (decision = decide(known.compiled, direction, protocol, ports, peer)));
+    return decision;
+  }
 }
 
 export interface FlowResult {
@@ -244,6 +265,7 @@ function pushNew(list: string[], item: string): void {
  * Kleene-and style: a denial makes it false, an unreadable entry unknown unless already false.
  */
 function addCheck(
+  decisions: NaclDecisions,
   flow: FlowResult,
   acl: NetworkAcl,
   direction: Direction,
@@ -252,7 +274,7 @@ function addCheck(
   peer: Cidr,
   reply: boolean,
 ): void {
-  const decision = decide(acl, direction, protocol, ports, peer);
+  const decision = decisions.decide(acl, direction, protocol, ports, peer);
   if (decision.allowed === true) return;
   if (decision.allowed === false) {
     flow.allowed = false;
@@ -269,6 +291,7 @@ function addCheck(
 /**
  * SPEC §3 "NACLs allow a flow" from subnet `fromSubnetId` to `toSubnetId` on protocol/port,
  * with replies (to's egress and from's ingress on every port of `ephemeral`). X = Y is allowed.
+ * `decisions` lets the flows of one cluster share the ACL decisions they have in common.
  */
 export function naclsAllowFlow(
   view: SnapshotView,
@@ -278,6 +301,7 @@ export function naclsAllowFlow(
   protocol: Protocol,
   port: number,
   ephemeral: PortRange,
+  decisions: NaclDecisions = new NaclDecisions(),
 ): FlowResult {
   const flow: FlowResult = { allowed: true, denials: [], unknownReasons: [] };
   // Traffic inside one subnet never crosses a NACL.
@@ -309,10 +333,10 @@ export function naclsAllowFlow(
       for (let j = 0; j < ys.length; j++) {
         const y = ys[j]!;
         if (x.family !== y.family) continue;
-        if (fromAcl.found) addCheck(flow, fromAcl.found, 'egress', protocol, request, y, false);
-        if (toAcl.found) addCheck(flow, toAcl.found, 'ingress', protocol, request, x, false);
-        if (toAcl.found) addCheck(flow, toAcl.found, 'egress', protocol, ephemeral, x, true);
-        if (fromAcl.found) addCheck(flow, fromAcl.found, 'ingress', protocol, ephemeral, y, true);
+        if (fromAcl.found) addCheck(decisions, flow, fromAcl.found, 'egress', protocol, request, y, false);
+        if (toAcl.found) addCheck(decisions, flow, toAcl.found, 'ingress', protocol, request, x, false);
+        if (toAcl.found) addCheck(decisions, flow, toAcl.found, 'egress', protocol, ephemeral, x, true);
+        if (fromAcl.found) addCheck(decisions, flow, fromAcl.found, 'ingress', protocol, ephemeral, y, true);
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { naclsAllowFlow } from '../network/nacl';
+import { NaclDecisions, naclsAllowFlow } from '../network/nacl';
 import type { Protocol } from '../network/protocol';
 import { listWithin, MESSAGE_BUDGET } from '../engine/findings';
 import { judgedEndpointsOf } from './shared/judged-endpoints';
@@ -156,6 +156,7 @@ export const networkAcls: Rule = {
         return acl ? [acl.NetworkAclId] : [];
       });
     let count = 0;
+    const decisions = new NaclDecisions();
     for (const group of groups) {
       const { protocol, port } = group;
       group.forEachFlow((from, target) => {
@@ -168,6 +169,7 @@ export const networkAcls: Rule = {
           protocol,
           port,
           params.ephemeralPorts,
+          decisions,
         );
         if (result.allowed === true) return;
         const flow: RequiredFlow = { from, protocol, port, target };

@@ -1,5 +1,5 @@
 import type { NetworkAcl, NetworkAclEntry } from '../snapshot/schema';
-import type { SnapshotView } from '../snapshot/view';
+import type { Lookup, SnapshotView } from '../snapshot/view';
 import { snapshotCidr, type AddressRange, type Cidr } from './cidr';
 import { intersectsAny, subtract, type Box } from './port-space';
 import { carries, protocolKind, type Protocol, type ProtocolKind } from './protocol';
@@ -216,6 +216,12 @@ export function aclAllows(
   return decide(compileAcl(acl), direction, protocol, ports, peer).allowed;
 }
 
+interface SubnetLookups {
+  vpcId: string;
+  acl: Lookup<NetworkAcl>;
+  cidrs: Lookup<readonly Cidr[]>;
+}
+
 /**
  * The ACL decisions already made for one cluster's flows: the replies on the ephemeral ports,
  * and flows to subnets that share an ACL, ask the same question many times (three subnets: 96
@@ -224,6 +230,18 @@ export function aclAllows(
  * answer is reused where its inputs differ.
  */
 export class NaclDecisions {
+  private readonly subnets = new Map<string, SubnetLookups>();
+
+  /** A subnet's ACL and CIDRs, looked up once: every flow of the cluster names two subnets. */
+  subnet(view: SnapshotView, subnetId: string, vpcId: string): SubnetLookups {
+    let known = this.subnets.get(subnetId);
+    if (!known || known.vpcId !== vpcId) {
+      known = { vpcId, acl: view.networkAclOf(subnetId, vpcId), cidrs: view.subnetCidrs(subnetId) };
+      this.subnets.set(subnetId, known);
+    }
+    return known;
+  }
+
   private readonly byAcl = new Map<
     NetworkAcl,
     { compiled: CompiledAcl; answers: Map<Cidr, Map<number, Decision>> }
@@ -306,10 +324,10 @@ export function naclsAllowFlow(
   const flow: FlowResult = { allowed: true, denials: [], unknownReasons: [] };
   // Traffic inside one subnet never crosses a NACL.
   if (fromSubnetId === toSubnetId) return flow;
-  const fromAcl = view.networkAclOf(fromSubnetId, vpcId);
-  const toAcl = view.networkAclOf(toSubnetId, vpcId);
-  const fromCidrs = view.subnetCidrs(fromSubnetId);
-  const toCidrs = view.subnetCidrs(toSubnetId);
+  const from = decisions.subnet(view, fromSubnetId, vpcId);
+  const to = decisions.subnet(view, toSubnetId, vpcId);
+  const { acl: fromAcl, cidrs: fromCidrs } = from;
+  const { acl: toAcl, cidrs: toCidrs } = to;
   if (
     fromAcl.reason !== undefined ||
     toAcl.reason !== undefined ||

@@ -1,7 +1,6 @@
-import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { absentEndpointFields, endpointAvailable, endpointIsFor, endpointIsType } from '../network/endpoints';
+import { absentEndpointFields, endpointAvailable, endpointIsType, serviceOf } from '../network/endpoints';
 import { and, or, type Tri } from '../network/tri';
 import type { VpcEndpoint } from '../snapshot/schema';
 import { noServiceRequired } from './shared/no-service-required';
@@ -52,24 +51,32 @@ interface Findings {
   unknown: { note: string; ids: string[] }[];
 }
 
-function judgeService(ctx: ClusterContext, service: string, findings: Findings): void {
-  const region = ctx.view.region;
-  const candidates = ctx.view
-    .endpointsInVpc(ctx.vpcId)
-    .filter((e) => endpointIsFor(e, region, service) !== false);
-  const usable = (e: VpcEndpoint) =>
-    and(endpointIsFor(e, region, service), endpointAvailable(e), hasUsableType(e, service));
+/** An endpoint of the VPC and the service it is for (null: the snapshot has no ServiceName). */
+interface NamedEndpoint {
+  endpoint: VpcEndpoint;
+  service: string | undefined | null;
+}
+
+/** endpointIsFor, from the service read once per endpoint (five services ask about each). */
+function isFor({ service }: NamedEndpoint, wanted: string): Tri {
+  return service === null ? null : service === wanted;
+}
+
+function judgeService(named: readonly NamedEndpoint[], service: string, findings: Findings): void {
+  const candidates = named.filter((e) => isFor(e, service) !== false);
+  const usable = (e: NamedEndpoint) =>
+    and(isFor(e, service), endpointAvailable(e.endpoint), hasUsableType(e.endpoint, service));
   const present = or(...candidates.map(usable));
   if (present === true) return;
   if (present === null) {
-    const doubtful = candidates.filter((e) => usable(e) === null);
+    const doubtful = candidates.filter((e) => usable(e) === null).map((e) => e.endpoint);
     findings.unknown.push({
       note: `cannot tell whether ${service} has an available ${usableTypes(service)} endpoint: ${doubtful.map(absentFields).join(', ')}`,
       ids: doubtful.map((e) => e.VpcEndpointId),
     });
     return;
   }
-  const own = candidates.filter((e) => endpointIsFor(e, region, service) === true);
+  const own = candidates.filter((e) => isFor(e, service) === true).map((e) => e.endpoint);
   if (own.length === 0) findings.missing.push(service);
   for (const e of own) findings.unusable.push({ note: whyUnusable(e, service), id: e.VpcEndpointId });
 }
@@ -90,7 +97,11 @@ export const vpcEndpointsPresent: Rule = {
   },
   evaluate(ctx, params) {
     const findings: Findings = { missing: [], unusable: [], unknown: [] };
-    for (const service of params.requiredServices) judgeService(ctx, service, findings);
+    const region = ctx.view.region;
+    const named = ctx.view
+      .endpointsInVpc(ctx.vpcId)
+      .map((endpoint) => ({ endpoint, service: serviceOf(endpoint, region) }));
+    for (const service of params.requiredServices) judgeService(named, service, findings);
 
     const verdict = new Verdict();
     // SPEC §5's shape: `missing: ecr.dkr; vpce-0f1 (sts) is pendingAcceptance`.

@@ -1,7 +1,7 @@
 import type { Cluster } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
 import { buildClusterContext, clusterArn, type ClusterContext } from './cluster-context';
-import { compareFindings, joinAnnotation, type Finding, type Outcome } from './findings';
+import { inSpecOrder, joinAnnotation, type Finding, type Outcome } from './findings';
 import type { Params } from './params';
 import { configRuleName, type Rule } from './rule';
 
@@ -105,13 +105,15 @@ export function evaluateCluster(
 
 /** Every rule for every cluster of the snapshot, sorted as SPEC §5 says. */
 export function evaluateSnapshot(view: SnapshotView, rules: readonly Rule[], params: Params): Finding[] {
-  const findings: Finding[] = [];
   const before = rules.map((rule) => decidedBeforeData(rule, view, params));
   const clusters = view.clusters;
+  const perCluster: Finding[][] = [];
   for (let i = 0; i < clusters.length; i++) {
+    const findings: Finding[] = [];
     addClusterFindings(findings, view, clusters[i]!, rules, params, before);
+    perCluster.push(findings);
   }
-  return findings.sort(compareFindings);
+  return inSpecOrder(perCluster);
 }
 
 export { clusterArn };

@@ -64,6 +64,45 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/**
+ * The findings of every cluster (one list per cluster, in evaluation order) in compareFindings
+ * order, exactly as a stable sort of them all would put them, but without comparing every
+ * finding with others (1,000 clusters: 100,000 comparisons): clusters are ordered by name
+ * once, and rules by severity and id once. Where those orders have ties (two clusters of one
+ * name, a rule named twice) or the clusters' rules differ, it is the sort after all.
+ */
+export function inSpecOrder(perCluster: readonly (readonly Finding[])[]): Finding[] {
+  const sortAll = () => perCluster.flat().sort(compareFindings);
+  const first = perCluster[0];
+  if (first === undefined || first.length === 0) return sortAll();
+  for (const list of perCluster) {
+    if (list.length !== first.length) return sortAll();
+    for (let r = 0; r < list.length; r++) {
+      if (list[r]!.ruleId !== first[r]!.ruleId || list[r]!.severity !== first[r]!.severity) return sortAll();
+    }
+  }
+  // Within one cluster compareFindings orders by severity, then rule id.
+  const rules = first.map((_, r) => r).sort((a, b) => compareFindings(first[a]!, first[b]!));
+  const nameOf = (c: number) => perCluster[c]![0]!.resourceId;
+  const clusters = perCluster.map((_, c) => c).sort((a, b) => byText(nameOf(a), nameOf(b)));
+  for (let i = 1; i < rules.length; i++) {
+    if (compareFindings(first[rules[i - 1]!]!, first[rules[i]!]!) === 0) return sortAll();
+  }
+  for (let i = 1; i < clusters.length; i++) {
+    if (nameOf(clusters[i - 1]!) === nameOf(clusters[i]!)) return sortAll();
+  }
+  const out: Finding[] = [];
+  for (const severity of SEVERITIES) {
+    const ofSeverity = rules.filter((r) => first[r]!.severity === severity);
+    for (const c of clusters) for (const r of ofSeverity) out.push(perCluster[c]![r]!);
+  }
+  return out;
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function summarize(findings: readonly Finding[]): Record<Compliance, number> {
   const summary = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, INSUFFICIENT_DATA: 0 };
   for (const finding of findings) summary[finding.compliance]++;

@@ -30,6 +30,8 @@ export const MAX_ANNOTATION = 256;
  * counted (`… (+3 more)`) rather than cut mid-word, so the reader knows more exists.
  */
 export function joinAnnotation(parts: readonly string[], separator = '; '): string {
+  // Most findings carry one short part (a compliant rule's summary): nothing to join or cut.
+  if (parts.length === 1 && parts[0]!.length <= MAX_ANNOTATION) return parts[0]!;
   let text = '';
   for (let i = 0; i < parts.length; i++) {
     const candidate = text ? text + separator + parts[i] : parts[i]!;

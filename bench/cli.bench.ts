@@ -10,7 +10,8 @@
  * (its `--debug` stderr line), so a regression points at its phase. Targets: CLI ≤ 3× the
  * floor at both sizes, time per cluster 1k→10k within 1.3×, peak RSS at 10k ≤ 2.5× the floor's.
  *
- * Options: `--sizes 1000,10000`, `--runs N` (default 3), `--keep` to keep the snapshots.
+ * Options: `--sizes 1000,10000`, `--runs N` (default: 11 runs up to 1,000 clusters, whose half-second
+ * runs vary by ±10% on a 2-core machine, and 3 above), `--keep` to keep the snapshots.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,10 +96,12 @@ function measure(file: string, clusters: number, mb: number, runs: number): Meas
 function main(argv: string[]): void {
   const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const sizes = (option('--sizes') ?? '1000,10000').split(',').map(Number);
-  const runs = Number(option('--runs') ?? 3);
+  const runsOption = option('--runs');
+  const runsFor = (clusters: number) =>
+    runsOption !== undefined ? Number(runsOption) : clusters <= 1000 ? 11 : 3;
   const dir = mkdtempSync(join(os.tmpdir(), 'private-eks-guard-cli-bench-'));
   console.log(
-    `\nwhole CLI (issue 10): node ${process.version}, ${os.cpus().length} CPUs, load average ${fmt(os.loadavg()[0]!, 2)}, median of ${runs} runs, snapshots in ${dir}`,
+    `\nwhole CLI (issue 10): node ${process.version}, ${os.cpus().length} CPUs, load average ${fmt(os.loadavg()[0]!, 2)}, median of ${runsOption ?? '11 (up to 1,000 clusters) or 3'} runs, snapshots in ${dir}`,
   );
   const rows: Measured[] = [];
   try {
@@ -106,7 +109,7 @@ function main(argv: string[]): void {
       const file = join(dir, `generated-${clusters}.json`);
       const text = JSON.stringify(generateSnapshot(clusters).snapshot);
       writeFileSync(file, text);
-      rows.push(measure(file, clusters, Buffer.byteLength(text) / 1e6, runs));
+      rows.push(measure(file, clusters, Buffer.byteLength(text) / 1e6, runsFor(clusters)));
     }
   } finally {
     if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });

@@ -43,20 +43,14 @@ export function endpointIsType(endpoint: VpcEndpoint, type: 'interface' | 'gatew
   return endpoint.VpcEndpointType === undefined ? null : endpoint.VpcEndpointType === type;
 }
 
+/** Whether an endpoint whose serviceOf is `actual` is for `wanted`: unknown when ServiceName is absent. */
+export function serviceIs(actual: string | undefined | null, wanted: string): Tri {
+  return actual === null ? null : actual === wanted;
+}
+
 /** Whether the endpoint is for `service`, three-valued (unknown when ServiceName is absent). */
 export function endpointIsFor(endpoint: VpcEndpoint, region: string, service: string): Tri {
-  const name = endpoint.ServiceName;
-  if (name === undefined) return null;
-  // serviceOf(endpoint, region) === service, without slicing out a new string: rules ask this
-  // of every endpoint of the VPC for every required service, for every cluster.
-  const prefixes = servicePrefixes(region);
-  for (let i = 0; i < prefixes.length; i++) {
-    const prefix = prefixes[i]!;
-    if (name.length === prefix.length + service.length && name.startsWith(prefix) && name.endsWith(service)) {
-      return true;
-    }
-  }
-  return false;
+  return serviceIs(serviceOf(endpoint, region), service);
 }
 
 /** An existing s3 Gateway endpoint serves the VPC. */

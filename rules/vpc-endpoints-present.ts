@@ -1,6 +1,12 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { absentEndpointFields, endpointAvailable, endpointIsType, serviceOf } from '../network/endpoints';
+import {
+  absentEndpointFields,
+  endpointAvailable,
+  endpointIsType,
+  serviceIs,
+  serviceOf,
+} from '../network/endpoints';
 import { and, or, type Tri } from '../network/tri';
 import type { VpcEndpoint } from '../snapshot/schema';
 import { noServiceRequired } from './shared/no-service-required';
@@ -58,8 +64,8 @@ interface NamedEndpoint {
 }
 
 /** endpointIsFor, from the service read once per endpoint (five services ask about each). */
-function isFor({ service }: NamedEndpoint, wanted: string): Tri {
-  return service === null ? null : service === wanted;
+function isFor(named: NamedEndpoint, wanted: string): Tri {
+  return serviceIs(named.service, wanted);
 }
 
 function judgeService(named: readonly NamedEndpoint[], service: string, findings: Findings): void {

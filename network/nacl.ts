@@ -83,19 +83,21 @@ type CompiledAcl = Record<Direction, Record<Protocol, CompiledEntry[]>>;
 /**
  * An ACL's entries split by direction and protocol (array order breaks RuleNumber ties), so a
  * decision never looks at an entry that cannot match: a cluster asks ~100 questions of its
- * ACLs. Compiled once per ACL and evaluation (NaclDecisions), not kept for the snapshot.
+ * ACLs. Compiled once per ACL and evaluation (NaclDecisions), not kept for the snapshot. One
+ * sort and one pass, not a chain of filters: a 1,000-cluster check compiles 2,000 ACLs,
+ * mostly before the JIT has optimized this.
  */
 function compileAcl(acl: NetworkAcl): CompiledAcl {
-  const pick = (egress: boolean): Record<Protocol, CompiledEntry[]> => {
-    const sorted = acl.Entries.filter((e) => e.Egress === egress)
-      .sort((a, b) => a.RuleNumber - b.RuleNumber)
-      .map(compileEntry);
-    return {
-      tcp: sorted.filter((e) => carries(e.kind, 'tcp')),
-      udp: sorted.filter((e) => carries(e.kind, 'udp')),
-    };
-  };
-  return { ingress: pick(false), egress: pick(true) };
+  const compiled: CompiledAcl = { ingress: { tcp: [], udp: [] }, egress: { tcp: [], udp: [] } };
+  const sorted = [...acl.Entries].sort((a, b) => a.RuleNumber - b.RuleNumber);
+  for (let i = 0; i < sorted.length; i++) {
+    const raw = sorted[i]!;
+    const entry = compileEntry(raw);
+    const lists = raw.Egress ? compiled.egress : compiled.ingress;
+    if (carries(entry.kind, 'tcp')) lists.tcp.push(entry);
+    if (carries(entry.kind, 'udp')) lists.udp.push(entry);
+  }
+  return compiled;
 }
 
 interface Decision {
@@ -216,48 +218,84 @@ export function aclAllows(
   return decide(compileAcl(acl), direction, protocol, ports, peer).allowed;
 }
 
+/** One ACL as a cluster's flows ask it: compiled once, each distinct question answered once. */
+interface AclQuestions {
+  acl: NetworkAcl;
+  compiled: CompiledAcl;
+  /** Decisions by questionKey. */
+  answers: Map<number, Decision>;
+}
+
 interface SubnetLookups {
   vpcId: string;
   acl: Lookup<NetworkAcl>;
   cidrs: Lookup<readonly Cidr[]>;
+  /** The questions of the subnet's ACL, shared by every subnet associated with it. */
+  questions: AclQuestions | undefined;
+  /** A number per CIDR of `cidrs`, unique within one NaclDecisions: part of a question's key. */
+  peerIds: readonly number[];
+}
+
+/** Peer numbers stay below 2^18, so a question's key stays a safe integer (below 2^52). */
+const MAX_PEER_ID = 2 ** 18;
+
+/** One number per question: peer, port range (ports are below 2^16), direction and protocol. */
+function questionKey(peerId: number, ports: PortRange, direction: Direction, protocol: Protocol): number {
+  return (
+    (((peerId * 65536 + ports.from) * 65536 + ports.to) * 2 + (direction === 'egress' ? 1 : 0)) * 2 +
+    (protocol === 'tcp' ? 1 : 0)
+  );
 }
 
 /**
  * The ACL decisions already made for one cluster's flows: the replies on the ephemeral ports,
  * and flows to subnets that share an ACL, ask the same question many times (three subnets: 96
- * questions, 36 distinct). Keyed by object identity and a number, not by text, so a look-up
- * costs less than the decision. Scoped to one rule evaluation: nothing outlives it, and no
- * answer is reused where its inputs differ.
+ * questions, 36 distinct). A subnet's look-up carries its ACL's questions and numbers for its
+ * CIDRs, so a question costs one look-up by number. Scoped to one rule evaluation: nothing
+ * outlives it, and no answer is reused where its inputs differ.
  */
 export class NaclDecisions {
   private readonly subnets = new Map<string, SubnetLookups>();
+  private readonly byAcl = new Map<NetworkAcl, AclQuestions>();
+  private nextPeerId = 0;
 
   /** A subnet's ACL and CIDRs, looked up once: every flow of the cluster names two subnets. */
   subnet(view: SnapshotView, subnetId: string, vpcId: string): SubnetLookups {
     let known = this.subnets.get(subnetId);
     if (!known || known.vpcId !== vpcId) {
-      known = { vpcId, acl: view.networkAclOf(subnetId, vpcId), cidrs: view.subnetCidrs(subnetId) };
+      const acl = view.networkAclOf(subnetId, vpcId);
+      const cidrs = view.subnetCidrs(subnetId);
+      let questions: AclQuestions | undefined;
+      if (acl.found) {
+        questions = this.byAcl.get(acl.found);
+        if (!questions) {
+          questions = { acl: acl.found, compiled: compileAcl(acl.found), answers: new Map() };
+          this.byAcl.set(acl.found, questions);
+        }
+      }
+      const peerIds: number[] = [];
+      for (let i = 0; i < (cidrs.found?.length ?? 0); i++) peerIds.push(this.nextPeerId++);
+      known = { vpcId, acl, cidrs, questions, peerIds };
       this.subnets.set(subnetId, known);
     }
     return known;
   }
 
-  private readonly byAcl = new Map<
-    NetworkAcl,
-    { compiled: CompiledAcl; answers: Map<Cidr, Map<number, Decision>> }
-  >();
-
-  decide(acl: NetworkAcl, direction: Direction, protocol: Protocol, ports: PortRange, peer: Cidr): Decision {
-    let known = this.byAcl.get(acl);
-    if (!known) this.byAcl.set(acl, (known = { compiled: compileAcl(acl), answers: new Map() }));
-    let byQuestion = known.answers.get(peer);
-    if (!byQuestion) known.answers.set(peer, (byQuestion = new Map()));
-    // Ports are below 2^16: one number per port range, direction and protocol.
-    const key =
-      ((ports.from * 65536 + ports.to) * 2 + (direction === 'egress' ? 1 : 0)) * 2 +
-      (protocol === 'tcp' ? 1 : 0);
-    let decision = byQuestion.get(key);
-    if (!decision) byQuestion.set(key, (decision = decide(known.compiled, direction, protocol, ports, peer)));
+  decide(
+    questions: AclQuestions,
+    direction: Direction,
+    protocol: Protocol,
+    ports: PortRange,
+    peer: Cidr,
+    peerId: number,
+  ): Decision {
+    if (peerId >= MAX_PEER_ID) return decide(questions.compiled, direction, protocol, ports, peer);
+    const key = questionKey(peerId, ports, direction, protocol);
+    let decision = questions.answers.get(key);
+    if (!decision) {
+      decision = decide(questions.compiled, direction, protocol, ports, peer);
+      questions.answers.set(key, decision);
+    }
     return decision;
   }
 }
@@ -265,17 +303,24 @@ export class NaclDecisions {
 export interface FlowResult {
   allowed: Tri;
   /** Plain-words reasons for a definite denial, e.g. "acl-0ab egress denies tcp/443 to 10.0.32.0/20". */
-  denials: string[];
+  denials: readonly string[];
   /** Why the answer is unknown (a subnet or ACL the snapshot does not hold). */
-  unknownReasons: string[];
+  unknownReasons: readonly string[];
 }
+
+/** The lists of a flow with nothing to say: most flows pass, and need no lists of their own. */
+const NONE: readonly string[] = Object.freeze([]);
 
 function portsText(ports: PortRange): string {
   return ports.from === ports.to ? `${ports.from}` : `${ports.from}-${ports.to}`;
 }
 
-function pushNew(list: string[], item: string): void {
-  if (!list.includes(item)) list.push(item);
+/** `list` with `item` added once (a new list in place of NONE). */
+function withNew(list: readonly string[], item: string): readonly string[] {
+  if (list.includes(item)) return list;
+  const out = list === NONE ? [] : (list as string[]);
+  out.push(item);
+  return out;
 }
 
 /**
@@ -285,25 +330,27 @@ function pushNew(list: string[], item: string): void {
 function addCheck(
   decisions: NaclDecisions,
   flow: FlowResult,
-  acl: NetworkAcl,
+  questions: AclQuestions,
   direction: Direction,
   protocol: Protocol,
   ports: PortRange,
   peer: Cidr,
+  peerId: number,
   reply: boolean,
 ): void {
-  const decision = decisions.decide(acl, direction, protocol, ports, peer);
+  const decision = decisions.decide(questions, direction, protocol, ports, peer, peerId);
   if (decision.allowed === true) return;
+  const aclId = questions.acl.NetworkAclId;
   if (decision.allowed === false) {
     flow.allowed = false;
     const preposition = direction === 'egress' ? 'to' : 'from';
     const what = `${reply ? 'replies ' : ''}${protocol}/${portsText(ports)}`;
-    pushNew(flow.denials, `${acl.NetworkAclId} ${direction} denies ${what} ${preposition} ${peer.text}`);
+    flow.denials = withNew(flow.denials, `${aclId} ${direction} denies ${what} ${preposition} ${peer.text}`);
     return;
   }
   if (flow.allowed === true) flow.allowed = null;
   for (const reason of decision.unreadable)
-    pushNew(flow.unknownReasons, `${acl.NetworkAclId} ${direction} ${reason}`);
+    flow.unknownReasons = withNew(flow.unknownReasons, `${aclId} ${direction} ${reason}`);
 }
 
 /**
@@ -321,7 +368,7 @@ export function naclsAllowFlow(
   ephemeral: PortRange,
   decisions: NaclDecisions = new NaclDecisions(),
 ): FlowResult {
-  const flow: FlowResult = { allowed: true, denials: [], unknownReasons: [] };
+  const flow: FlowResult = { allowed: true, denials: NONE, unknownReasons: NONE };
   // Traffic inside one subnet never crosses a NACL.
   if (fromSubnetId === toSubnetId) return flow;
   const from = decisions.subnet(view, fromSubnetId, vpcId);
@@ -337,7 +384,7 @@ export function naclsAllowFlow(
     for (const lookup of [fromAcl, toAcl, fromCidrs, toCidrs]) {
       if (lookup.reason === undefined) continue;
       if (flow.allowed === true) flow.allowed = null;
-      pushNew(flow.unknownReasons, lookup.reason);
+      flow.unknownReasons = withNew(flow.unknownReasons, lookup.reason);
     }
   }
 
@@ -346,18 +393,24 @@ export function naclsAllowFlow(
     const request: PortRange = { from: port, to: port };
     const xs = fromCidrs.found;
     const ys = toCidrs.found;
+    const fromQuestions = from.questions;
+    const toQuestions = to.questions;
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i]!;
+      const xId = from.peerIds[i]!;
       for (let j = 0; j < ys.length; j++) {
         const y = ys[j]!;
+        const yId = to.peerIds[j]!;
         if (x.family !== y.family) continue;
-        if (fromAcl.found) addCheck(decisions, flow, fromAcl.found, 'egress', protocol, request, y, false);
-        if (toAcl.found) addCheck(decisions, flow, toAcl.found, 'ingress', protocol, request, x, false);
-        if (toAcl.found) addCheck(decisions, flow, toAcl.found, 'egress', protocol, ephemeral, x, true);
-        if (fromAcl.found) addCheck(decisions, flow, fromAcl.found, 'ingress', protocol, ephemeral, y, true);
+        if (fromQuestions)
+          addCheck(decisions, flow, fromQuestions, 'egress', protocol, request, y, yId, false);
+        if (toQuestions) addCheck(decisions, flow, toQuestions, 'ingress', protocol, request, x, xId, false);
+        if (toQuestions) addCheck(decisions, flow, toQuestions, 'egress', protocol, ephemeral, x, xId, true);
+        if (fromQuestions)
+          addCheck(decisions, flow, fromQuestions, 'ingress', protocol, ephemeral, y, yId, true);
       }
     }
   }
-  if (flow.allowed !== null) flow.unknownReasons = [];
+  if (flow.allowed !== null) flow.unknownReasons = NONE;
   return flow;
 }

@@ -132,12 +132,13 @@ function decideByPorts(
     if (box.addressFrom > peer.end || peer.start > box.addressTo) continue;
     const holdsPeer = box.addressFrom <= peer.start && peer.end <= box.addressTo;
     if (!holdsPeer || !match.exact || entry.unreadable !== undefined) return undefined;
-    if (entry.action === 'deny') {
-      for (let j = 0; j < undecided.length; j += 2) {
-        if (undecided[j]! <= box.portTo && box.portFrom <= undecided[j + 1]!) return DENIED;
-      }
-      continue;
+    let touches = false;
+    for (let j = 0; j < undecided.length && !touches; j += 2) {
+      touches = undecided[j]! <= box.portTo && box.portFrom <= undecided[j + 1]!;
     }
+    // Most entries are for other ports: no new list for them.
+    if (!touches) continue;
+    if (entry.action === 'deny') return DENIED;
     const rest: number[] = [];
     for (let j = 0; j < undecided.length; j += 2) {
       const from = undecided[j]!;

@@ -237,13 +237,18 @@ interface SubnetLookups {
   peerIds: readonly number[];
 }
 
-/** Peer numbers stay below 2^18, so a question's key stays a safe integer (below 2^52). */
-const MAX_PEER_ID = 2 ** 18;
+/**
+ * Peers and port ranges are numbered per NaclDecisions; below these bounds a question's key
+ * is a small integer (under 2^28), which V8 keeps unboxed: a larger one is a heap number,
+ * allocated and hashed as a double on every look-up.
+ */
+const MAX_PEER_ID = 2 ** 16;
+const MAX_PORTS_ID = 2 ** 8;
 
-/** One number per question: peer, port range (ports are below 2^16), direction and protocol. */
-function questionKey(peerId: number, ports: PortRange, direction: Direction, protocol: Protocol): number {
+/** One number per question: peer, port range, direction and protocol. */
+function questionKey(peerId: number, portsId: number, direction: Direction, protocol: Protocol): number {
   return (
-    (((peerId * 65536 + ports.from) * 65536 + ports.to) * 2 + (direction === 'egress' ? 1 : 0)) * 2 +
+    ((peerId * MAX_PORTS_ID + portsId) * 2 + (direction === 'egress' ? 1 : 0)) * 2 +
     (protocol === 'tcp' ? 1 : 0)
   );
 }
@@ -282,6 +287,16 @@ export class NaclDecisions {
     return known;
   }
 
+  private readonly requests = new Map<number, PortRange>();
+  private readonly portsIds = new Map<PortRange, number>();
+
+  /** The port range of a request to `port`: one object per port, so it is numbered once. */
+  request(port: number): PortRange {
+    let ports = this.requests.get(port);
+    if (!ports) this.requests.set(port, (ports = { from: port, to: port }));
+    return ports;
+  }
+
   decide(
     questions: AclQuestions,
     direction: Direction,
@@ -290,8 +305,12 @@ export class NaclDecisions {
     peer: Cidr,
     peerId: number,
   ): Decision {
-    if (peerId >= MAX_PEER_ID) return decide(questions.compiled, direction, protocol, ports, peer);
-    const key = questionKey(peerId, ports, direction, protocol);
+    let portsId = this.portsIds.get(ports);
+    if (portsId === undefined) this.portsIds.set(ports, (portsId = this.portsIds.size));
+    if (peerId >= MAX_PEER_ID || portsId >= MAX_PORTS_ID) {
+      return decide(questions.compiled, direction, protocol, ports, peer);
+    }
+    const key = questionKey(peerId, portsId, direction, protocol);
     let decision = questions.answers.get(key);
     if (!decision) {
       decision = decide(questions.compiled, direction, protocol, ports, peer);
@@ -391,7 +410,7 @@ export function naclsAllowFlow(
 
   // Which remote CIDRs each ACL judges is only known once both subnets' CIDRs are.
   if (fromCidrs.found && toCidrs.found) {
-    const request: PortRange = { from: port, to: port };
+    const request = decisions.request(port);
     const xs = fromCidrs.found;
     const ys = toCidrs.found;
     const fromQuestions = from.questions;

@@ -25,7 +25,10 @@ export function readUserFile(
 ): string {
   let text: string;
   try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+    // Bytes, then one decode: Node 20's readFileSync(path, 'utf8') took 22 ms for a 14 MB
+    // snapshot where these two steps take 13 (issue 10). Malformed UTF-8 decodes to U+FFFD
+    // either way.
+    text = readFileSync(path === '-' ? 0 : path).toString('utf8');
   } catch (error) {
     throw new ErrorClass(`cannot read ${what} ${path}: ${describeReadError(error)}`);
   }

@@ -38,22 +38,22 @@ const KEY_PREFIXES = FINDING_KEYS.map(
   (key, i) => `${i === 0 ? '' : ','}\n${FINDING_INDENT}  ${JSON.stringify(key)}: `,
 );
 
-/** Per key, the previous finding's string value and its JSON text. */
+/** Per key, the previous finding's string value and its member text (`,\n      "key": "value"`). */
 interface StringJson {
   values: (string | undefined)[];
-  json: (string | undefined)[];
+  members: (string | undefined)[];
 }
 
 /** `"key": value` for string value `value` of key number `i`, or undefined when it is not a string. */
 function stringMember(i: number, value: unknown, last: StringJson): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // Neighbouring findings repeat most values (the rule's ids, the cluster's): stringify a
-  // key's value again only when it differs from the previous finding's.
+  // Neighbouring findings repeat most values (the rule's ids, the cluster's): build a
+  // key's member text again only when its value differs from the previous finding's.
   if (value !== last.values[i]) {
     last.values[i] = value;
-    last.json[i] = JSON.stringify(value);
+    last.members[i] = KEY_PREFIXES[i]! + JSON.stringify(value);
   }
-  return KEY_PREFIXES[i]! + last.json[i]!;
+  return last.members[i]!;
 }
 
 const OFFENDER_SEPARATOR = `,\n${FINDING_INDENT}    `;
@@ -130,7 +130,7 @@ export function* formatJsonChunks(report: Report): Generator<string> {
   }
   // `"findings": []\n}` ends the head: the findings go between the brackets.
   let out = `${head.slice(0, -'[]\n}'.length)}[\n`;
-  const last: StringJson = { values: [], json: [] };
+  const last: StringJson = { values: [], members: [] };
   for (let i = 0; i < report.findings.length; i++) {
     out += (i === 0 ? '' : ',\n') + findingText(report.findings[i]!, last);
     if ((i + 1) % FINDINGS_PER_CHUNK === 0) {

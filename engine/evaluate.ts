@@ -1,12 +1,13 @@
 import type { Cluster } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
 import { buildClusterContext, clusterArn, type ClusterContext } from './cluster-context';
+import { completeDetails } from './details';
 import { inSpecOrder, joinAnnotation, type Finding, type Outcome } from './findings';
 import type { Params } from './params';
 import { configRuleName, type Rule } from './rule';
 
 function outcome(compliance: Outcome['compliance'], annotation: string): Outcome {
-  return { compliance, annotation: joinAnnotation([annotation]), offenders: [] };
+  return { compliance, annotation: joinAnnotation([annotation]), offenders: [], details: [] };
 }
 
 /**
@@ -41,7 +42,7 @@ function evaluateDecided(
   if (ctx.cluster.status === 'deleting')
     return outcome('NOT_APPLICABLE', `cluster ${ctx.name} is being deleted`);
   // A copy: each finding owns its offenders list.
-  if (before) return { ...before, offenders: [...before.offenders] };
+  if (before) return { ...before, offenders: [...before.offenders], details: [...before.details] };
   if (meta.readsVpcObject && ctx.view.has('Vpcs') && !ctx.view.vpc(ctx.vpcId)) {
     return outcome('INSUFFICIENT_DATA', `ec2.Vpcs does not hold ${ctx.vpcId}`);
   }
@@ -70,6 +71,7 @@ function finding(rule: Rule, ctx: ClusterContext, result: Outcome): Finding {
     compliance: result.compliance,
     annotation: result.annotation,
     offenders: result.offenders,
+    details: completeDetails(rule, ctx, result),
   };
 }
 

@@ -4,11 +4,48 @@ export type Compliance = (typeof COMPLIANCE)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/**
+ * What resolves one detail: AWS CLI v2 command lines with the snapshot's real ids, Region and
+ * partition, in the order to run them; where no safe command follows from the snapshot (which
+ * CIDR to open, what a custom DNS server should do), `commands` is empty and `decide` says
+ * what to choose first, rather than a guess.
+ */
+export interface Fix {
+  commands: string[];
+  decide?: string;
+  /** The AWS documentation page behind the fix. */
+  documentation: string;
+}
+
+/**
+ * The fix of a detail whose rule gave none: the engine puts the rule's remediation (or, for an
+ * unknown, how to capture what is missing) in its place. Compared by identity.
+ */
+export const UNRESOLVED_FIX: Fix = Object.freeze({
+  commands: Object.freeze([]) as unknown as string[],
+  documentation: '',
+});
+
+/** One offending resource or flow behind a finding, untruncated (issue 11). */
+export interface Detail {
+  resourceId: string;
+  /** The CloudFormation type, e.g. `AWS::EC2::SecurityGroup`. */
+  resourceType: string;
+  /** Plain words: which flow, port, CIDR, entry or route, and what is wrong with it. */
+  problem: string;
+  fix: Fix;
+}
+
 /** What a rule says about one cluster. */
 export interface Outcome {
   compliance: Compliance;
   annotation: string;
   offenders: string[];
+  /**
+   * Every violation (NON_COMPLIANT) or every unknown (INSUFFICIENT_DATA), one per offending
+   * resource or flow; empty for COMPLIANT and NOT_APPLICABLE. The annotation summarises them.
+   */
+  details: Detail[];
 }
 
 /** One finding of SPEC §5. */

@@ -19,6 +19,8 @@ export interface RuleMeta {
   rationale: string;
   /** What to do about a violation: shown in alerts' next steps and in the CLI. */
   remediation: string;
+  /** The AWS documentation page for the rule's fixes (details whose rule gives no page of their own). */
+  documentation: string;
   /** Parameters the rule reads (and the Config rule's InputParameters carry). */
   parameters: readonly ParameterName[];
   /** `ec2.*` sections without which the rule reports INSUFFICIENT_DATA (SPEC §4 step 3). */

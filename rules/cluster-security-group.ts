@@ -36,6 +36,7 @@ export const clusterSecurityGroup: Rule = {
       'Nodes reach the private API server endpoint on tcp/443 through the control-plane ENIs in the cluster subnets; the control plane reaches kubelets on tcp/10250 (kubectl logs/exec, metrics); pods resolve names through CoreDNS on tcp/udp 53 on other nodes. If the security groups block any of these, nodes fail to join, kubectl exec and logs hang, or DNS inside the cluster fails.',
     remediation:
       "Keep the EKS cluster security group's self-referencing all-traffic ingress rule and attach it to the nodes, or add the missing rule, e.g. aws ec2 authorize-security-group-ingress --group-id <control-plane-sg> --protocol tcp --port 443 --source-group <node-sg> (tcp/10250 on the node group from the control-plane group; tcp and udp 53 between node groups).",
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html',
     parameters: ['nodeSecurityGroupIds', 'nodeSubnetIds'],
     needs: ['SecurityGroups', 'Subnets'],
   },

@@ -13,6 +13,7 @@ export const dhcpOptionsComplete: Rule = {
       'Nodes take their DNS domain and resolvers from the VPC DHCP option set; without domain-name and domain-name-servers they cannot resolve endpoint or API server names, get unexpected hostnames, and fail to join the cluster ("Nodes fail to join cluster").',
     remediation:
       'aws ec2 create-dhcp-options --dhcp-configurations "Key=domain-name,Values=<region>.compute.internal" "Key=domain-name-servers,Values=AmazonProvidedDNS", then aws ec2 associate-dhcp-options --dhcp-options-id <dopt> --vpc-id <vpc>; replace existing nodes so they pick it up',
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html',
     parameters: [],
     needs: ['Vpcs'],
     readsVpcObject: true,

@@ -97,6 +97,7 @@ export const dnsResolverAmazon: Rule = {
       'The private hosted zones behind interface endpoint private DNS and the private API server endpoint answer only through the Route 53 Resolver; nodes using other DNS servers resolve public addresses they cannot reach, so image pulls, STS and node registration fail.',
     remediation:
       'Associate a DHCP option set with domain-name-servers=AmazonProvidedDNS (aws ec2 create-dhcp-options ..., aws ec2 associate-dhcp-options --dhcp-options-id <dopt> --vpc-id <vpc>); or make the custom DNS servers forward to the Route 53 Resolver (VPC base + 2) and list them in allowedDnsServers',
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html',
     parameters: ['allowedDnsServers'],
     needs: ['Vpcs'],
     readsVpcObject: true,

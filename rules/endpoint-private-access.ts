@@ -12,6 +12,7 @@ export const endpointPrivateAccess: Rule = {
       'Nodes without internet access register with the Kubernetes API server through the private endpoint in the VPC; with private access off, new nodes cannot join and kubelets lose the control plane.',
     remediation:
       'Enable private access: aws eks update-cluster-config --name <cluster> --resources-vpc-config endpointPrivateAccess=true',
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
     parameters: [],
     needs: [],
   },

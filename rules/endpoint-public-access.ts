@@ -106,6 +106,7 @@ export const endpointPublicAccess: Rule = {
       'A private cluster keeps its Kubernetes API off the internet; a public endpoint open to 0.0.0.0/0 exposes the API server to credential stuffing and to any leaked kubeconfig, and defeats the network isolation the private VPC provides.',
     remediation:
       'Turn public access off: aws eks update-cluster-config --name <cluster> --resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true; or, where publicAccess=restricted, limit it: --resources-vpc-config publicAccessCidrs=203.0.113.0/24',
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
     parameters: ['publicAccess', 'allowedPublicCidrs'],
     needs: [],
     shortCut: (params) =>

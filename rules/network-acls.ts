@@ -125,6 +125,7 @@ export const networkAcls: Rule = {
       'Network ACLs are stateless: nodes reach the interface endpoints and the private API server on tcp/443, the control plane reaches kubelets on tcp/10250 and pods resolve names on tcp/udp 53 across subnets, and each reply comes back on an ephemeral port. A NACL that drops either direction makes image pulls, node registration, kubectl exec/logs or DNS time out.',
     remediation:
       'Add allow entries before any matching deny in the ACLs of the node, cluster and endpoint subnets: inbound and outbound tcp/443, tcp/10250 and tcp/udp 53 between the subnet CIDRs, and tcp/udp on the ephemeral ports (1024-65535) for replies, e.g. aws ec2 create-network-acl-entry --network-acl-id <acl> --rule-number 100 --ingress --protocol tcp --port-range From=443,To=443 --cidr-block <peer subnet CIDR> --rule-action allow.',
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
     parameters: ['requiredServices', 'ephemeralPorts', 'nodeSubnetIds'],
     needs: ['NetworkAcls', 'Subnets'],
     conditionalNeeds: (params) => (params.requiredServices.length > 0 ? ['VpcEndpoints'] : []),

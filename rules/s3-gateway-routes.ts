@@ -1,5 +1,5 @@
 import type { ClusterContext } from '../engine/cluster-context';
-import { joinAnnotation, type Outcome } from '../engine/findings';
+import { joinAnnotation, UNRESOLVED_FIX, type Outcome } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
 import { absentEndpointFields, s3GatewayEndpoints, s3GatewayServesVpc } from '../network/endpoints';
@@ -32,7 +32,7 @@ function gatewayTables(ctx: ClusterContext): GatewayTables {
 }
 
 function notApplicable(annotation: string): Outcome {
-  return { compliance: 'NOT_APPLICABLE', annotation, offenders: [] };
+  return { compliance: 'NOT_APPLICABLE', annotation, offenders: [], details: [] };
 }
 
 /** Every s3 endpoint that may be an existing Gateway one lacks a field that would tell. */
@@ -47,6 +47,12 @@ function gatewayUnknown(ctx: ClusterContext): Outcome {
       `cannot tell whether ${ctx.vpcId} has an existing s3 Gateway endpoint: ${why.join(', ')}`,
     ]),
     offenders: candidates.map((e) => e.VpcEndpointId),
+    details: candidates.map((e, i) => ({
+      resourceId: e.VpcEndpointId,
+      resourceType: 'AWS::EC2::VPCEndpoint',
+      problem: why[i]!,
+      fix: UNRESOLVED_FIX,
+    })),
   };
 }
 
@@ -60,6 +66,7 @@ export const s3GatewayRoutes: Rule = {
       'ECR serves image layers from S3. A Gateway endpoint carries S3 traffic only for subnets whose route table it is attached to; nodes in any other subnet have no path to S3 without internet, so image pulls fail there.',
     remediation:
       "Attach the node subnets' route tables: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <s3 gateway vpce> --add-route-table-ids <rtb>, or in the console: VPC > Endpoints > Actions > Manage route tables.",
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html',
     parameters: ['requiredServices', 'nodeSubnetIds'],
     needs: ['VpcEndpoints', 'RouteTables'],
     shortCut: (params) => {

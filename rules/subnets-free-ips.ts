@@ -11,6 +11,7 @@ export const subnetsFreeIps: Rule = {
       'EKS places cross-account control-plane ENIs in the cluster subnets and needs at least 6 free addresses in them (16 recommended) to create, upgrade or scale the control plane; a full subnet makes cluster updates fail.',
     remediation:
       'Free addresses in the subnet, or add larger subnets (a secondary VPC CIDR: aws ec2 associate-vpc-cidr-block) and give them to the cluster: aws eks update-cluster-config --name <cluster> --resources-vpc-config subnetIds=<subnets>',
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html',
     parameters: ['minFreeIps'],
     needs: ['Subnets'],
   },

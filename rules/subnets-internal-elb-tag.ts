@@ -31,6 +31,7 @@ export const subnetsInternalElbTag: Rule = {
       'In a VPC with only private subnets, the AWS Load Balancer Controller (and the in-tree cloud provider) discover subnets for internal load balancers by the tag kubernetes.io/role/internal-elb; without it, Services of type LoadBalancer and Ingresses stay pending.',
     remediation:
       'aws ec2 create-tags --resources <subnet> --tags Key=kubernetes.io/role/internal-elb,Value=1',
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html',
     parameters: ['nodeSubnetIds'],
     needs: ['Subnets'],
   },

@@ -36,6 +36,7 @@ export const subnetsMultiAz: Rule = {
       'EKS places its cross-account control-plane ENIs in the cluster subnets; with all of them in one Availability Zone, an AZ outage cuts nodes off from the API server, and EKS refuses to create or update a cluster without subnets in two AZs.',
     remediation:
       'Add a private subnet in another Availability Zone and give it to the cluster: aws eks update-cluster-config --name <cluster> --resources-vpc-config subnetIds=<subnet-a>,<subnet-b>',
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html',
     parameters: [],
     needs: ['Subnets'],
   },

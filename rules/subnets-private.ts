@@ -97,6 +97,7 @@ export const subnetsPrivate: Rule = {
       'A private cluster relies on nodes having no internet path: a public IP or an internet, NAT or egress-only gateway route lets nodes and pods bypass the VPC endpoints and their policies, exfiltrate data, and pull unvetted images, and hides missing endpoints until the route is removed.',
     remediation:
       'Remove the route: aws ec2 delete-route --route-table-id <rtb> --destination-cidr-block 0.0.0.0/0 (or --destination-ipv6-cidr-block ::/0), or associate a private route table; stop public IPs: aws ec2 modify-subnet-attribute --subnet-id <subnet> --no-map-public-ip-on-launch; set egressMode=nat if NAT egress is intended',
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html',
     parameters: ['egressMode', 'nodeSubnetIds'],
     needs: ['Subnets', 'RouteTables'],
     shortCut: (params) =>

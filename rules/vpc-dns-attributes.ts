@@ -12,6 +12,7 @@ export const vpcDnsAttributes: Rule = {
       'Interface endpoints with private DNS and the private API server endpoint are served by Route 53 private hosted zones, which only answer in a VPC with enableDnsSupport and enableDnsHostnames on; without them nodes resolve public addresses they cannot reach and fail to join.',
     remediation:
       'aws ec2 modify-vpc-attribute --vpc-id <vpc> --enable-dns-support "{\\"Value\\":true}", then aws ec2 modify-vpc-attribute --vpc-id <vpc> --enable-dns-hostnames "{\\"Value\\":true}" (one attribute per call)',
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html',
     parameters: [],
     needs: ['VpcAttributes'],
     readsVpcObject: true,

@@ -46,6 +46,7 @@ export const vpcEndpointsAzCoverage: Rule = {
       'Nodes in an Availability Zone where an Interface endpoint has no network interface reach it across zones: traffic costs more, adds latency, and the nodes lose the service (image pulls, node join, STS) when the zone holding the endpoint fails.',
     remediation:
       'Add a subnet in each uncovered zone: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce> --add-subnet-ids <subnet in that AZ>, or in the console: VPC > Endpoints > Actions > Manage subnets.',
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
     parameters: ['requiredServices', 'nodeSubnetIds'],
     needs: ['VpcEndpoints', 'Subnets'],
     shortCut: noServiceRequired,

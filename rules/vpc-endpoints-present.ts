@@ -97,6 +97,7 @@ export const vpcEndpointsPresent: Rule = {
       'Nodes without internet access reach AWS APIs only through VPC endpoints: without ec2 nodes cannot join, without ecr.api, ecr.dkr and s3 image pulls fail, without sts IAM roles for service accounts fail. An endpoint that is not available (e.g. pendingAcceptance) carries no traffic.',
     remediation:
       'Create the missing endpoint: aws ec2 create-vpc-endpoint --vpc-id <vpc> --vpc-endpoint-type Interface --service-name com.amazonaws.<region>.<service> (cn.com.amazonaws.<region>.<service> for some services in China Regions) --subnet-ids <one per AZ> --security-group-ids <sg> --private-dns-enabled; for s3 a Gateway endpoint with --route-table-ids. Accept or re-create endpoints that are not available.',
+    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html',
     parameters: ['requiredServices'],
     needs: ['VpcEndpoints'],
     shortCut: noServiceRequired,

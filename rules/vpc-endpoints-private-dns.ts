@@ -28,6 +28,7 @@ export const vpcEndpointsPrivateDns: Rule = {
       'kubelet, containerd and AWS SDKs call the public service hostnames (ec2.<region>.amazonaws.com, the ECR registry, sts). Only with private DNS do these names resolve to the endpoint in the VPC; otherwise they resolve to public addresses a private node cannot reach, and nodes fail to join or pull images.',
     remediation:
       'Enable private DNS: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce> --private-dns-enabled (the VPC needs enableDnsSupport and enableDnsHostnames), or in the console: VPC > Endpoints > Actions > Modify private DNS name.',
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
     parameters: ['requiredServices'],
     needs: ['VpcEndpoints'],
     shortCut: noServiceRequired,

@@ -32,6 +32,7 @@ export const vpcEndpointsSecurityGroups: Rule = {
       'In a private cluster every call to ECR, STS, EC2 and the other required services goes to interface endpoint ENIs on tcp/443. If the endpoint security groups do not admit the nodes, or the node security groups do not let the traffic out, image pulls, IAM roles for service accounts and node bootstrap time out.',
     remediation:
       'Allow HTTPS from the nodes on each endpoint security group, e.g. aws ec2 authorize-security-group-ingress --group-id <endpoint-sg> --protocol tcp --port 443 --source-group <node-sg> (or --cidr <node subnet CIDR>), and make sure the node security groups allow tcp/443 egress to the endpoint subnets or group.',
+    documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
     parameters: ['requiredServices', 'nodeSecurityGroupIds', 'nodeSubnetIds'],
     needs: ['VpcEndpoints', 'SecurityGroups', 'Subnets'],
     shortCut: noServiceRequired,

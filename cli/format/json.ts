@@ -13,6 +13,7 @@ export const FINDING_KEYS = [
   'compliance',
   'annotation',
   'offenders',
+  'details',
 ] as const satisfies readonly (keyof Finding)[];
 
 export const REPORT_KEYS = [
@@ -70,6 +71,15 @@ function offendersJson(value: unknown): string | undefined {
   return `${text}\n${FINDING_INDENT}  ]`;
 }
 
+const DETAILS_INDENT = `\n${FINDING_INDENT}  `;
+
+/** A finding's details as they print at their depth; most findings have none. */
+function detailsJson(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  if (value.length === 0) return '[]';
+  return JSON.stringify(value, null, 2).replace(/\n/g, DETAILS_INDENT);
+}
+
 /**
  * One finding as `JSON.stringify(document, null, 2)` prints it inside `findings` (four
  * spaces deep), written out field by field: stringifying 160,000 findings as one document and
@@ -89,6 +99,7 @@ function findingText(finding: Finding, last: StringJson): string {
   const compliance = stringMember(7, finding.compliance, last);
   const annotation = stringMember(8, finding.annotation, last);
   const offenders = offendersJson(finding.offenders);
+  const details = detailsJson(finding.details);
   if (
     ruleId === undefined ||
     configRuleName === undefined ||
@@ -99,7 +110,8 @@ function findingText(finding: Finding, last: StringJson): string {
     vpcId === undefined ||
     compliance === undefined ||
     annotation === undefined ||
-    offenders === undefined
+    offenders === undefined ||
+    details === undefined
   ) {
     // Not a shape a finding has: the general path, so the output never depends on this one.
     return (
@@ -107,7 +119,7 @@ function findingText(finding: Finding, last: StringJson): string {
       JSON.stringify(pick(finding, FINDING_KEYS), null, 2).replace(/\n/g, `\n${FINDING_INDENT}`)
     );
   }
-  return `${FINDING_INDENT}{${ruleId}${configRuleName}${severity}${resourceType}${resourceId}${clusterArn}${vpcId}${compliance}${annotation}${KEY_PREFIXES[9]!}${offenders}\n${FINDING_INDENT}}`;
+  return `${FINDING_INDENT}{${ruleId}${configRuleName}${severity}${resourceType}${resourceId}${clusterArn}${vpcId}${compliance}${annotation}${KEY_PREFIXES[9]!}${offenders}${KEY_PREFIXES[10]!}${details}\n${FINDING_INDENT}}`;
 }
 
 /**

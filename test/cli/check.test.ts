@@ -22,6 +22,8 @@ const SPEC_FINDING_KEYS = [
   'compliance',
   'annotation',
   'offenders',
+  // Issue 11: every offending resource or flow, with its fix, after the SPEC §5 keys.
+  'details',
 ];
 
 interface JsonFinding {

@@ -19,6 +19,7 @@ function finding(overrides: Partial<Finding>): Finding {
     compliance: 'COMPLIANT',
     annotation: 'every judged endpoint admits the nodes on tcp/443',
     offenders: [],
+    details: [],
     ...overrides,
   };
 }
@@ -184,7 +185,7 @@ describe('formatJson', () => {
     const extra = { ...finding({}), debugInfo: 'internal' } as Finding;
     const parsed = JSON.parse(formatJson(report([extra]))) as { findings: Record<string, unknown>[] };
     expect(Object.keys(parsed.findings[0]!)).not.toContain('debugInfo');
-    expect(Object.keys(parsed.findings[0]!)).toHaveLength(10);
+    expect(Object.keys(parsed.findings[0]!)).toHaveLength(11);
     expect(Object.keys(parsed)).toEqual(SPEC_REPORT_KEYS);
   });
 });

@@ -29,6 +29,7 @@ function straightforward(report: Report): string {
     compliance: f.compliance,
     annotation: f.annotation,
     offenders: f.offenders,
+    details: f.details,
   });
   const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, INSUFFICIENT_DATA } = report.summary;
   const document = {
@@ -80,6 +81,18 @@ describe('formatJson is the straightforward JSON.stringify, byte for byte', () =
       compliance: fc.constantFrom(...COMPLIANCE),
       annotation: text,
       offenders: fc.array(text, { maxLength: 4 }),
+      details: fc.array(
+        fc.record({
+          resourceId: text,
+          resourceType: text,
+          problem: text,
+          fix: fc.record(
+            { commands: fc.array(text, { maxLength: 3 }), decide: text, documentation: text },
+            { requiredKeys: ['commands', 'documentation'] },
+          ),
+        }),
+        { maxLength: 3 },
+      ),
       extra: text,
     });
     fc.assert(

@@ -49,11 +49,24 @@ function input(name: string): string {
   return readFileSync(join(__dirname, '..', '..', 'examples', name), 'utf8');
 }
 
+/**
+ * The JSON document with issue 11's `details` taken out again: what is left must still be the
+ * SPEC §5 document as it was, byte for byte (issue 11 keeps those fields as they are).
+ */
+function withoutDetails(json: string): string {
+  const document = JSON.parse(json) as { findings: Record<string, unknown>[] };
+  for (const finding of document.findings) {
+    expect(Object.keys(finding).at(-1)).toBe('details');
+    delete finding.details;
+  }
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
 function digests(name: string) {
   const report = checkSnapshot(parseSnapshotText(input(name), name), resolveCheckSettings({}), NOW);
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
   return {
-    json: sha(formatJson(report)),
+    json: sha(withoutDetails(formatJson(report))),
     table: sha(formatTable(report, colors(false), {})),
     tableAllColour: sha(formatTable(report, colors(true), { all: true })),
   };

@@ -16,6 +16,7 @@ function probe(meta: Partial<RuleMeta> = {}): Rule & { calls: number } {
       severity: 'high',
       rationale: 'r',
       remediation: 'r',
+      documentation: 'https://docs.aws.amazon.com/probe.html',
       parameters: [],
       needs: [],
       ...meta,
@@ -53,6 +54,7 @@ describe('evaluation model (SPEC §4), steps 1–3 in order', () => {
       compliance: 'COMPLIANT',
       annotation: 'any egress',
       offenders: [],
+      details: [],
     });
     expect(runRule(rule, snapshot).compliance).toBe('INSUFFICIENT_DATA');
     expect(rule.calls).toBe(0);
@@ -66,6 +68,7 @@ describe('evaluation model (SPEC §4), steps 1–3 in order', () => {
       compliance: 'INSUFFICIENT_DATA',
       annotation: 'snapshot has no ec2.NetworkAcls',
       offenders: [],
+      details: [],
     });
     snapshot.ec2.NetworkAcls = [];
     expect(runRule(rule, snapshot).compliance).toBe('NON_COMPLIANT');
@@ -100,6 +103,7 @@ describe('evaluation model (SPEC §4), steps 1–3 in order', () => {
       compliance: 'INSUFFICIENT_DATA',
       annotation: 'internal error in PROBE: boom',
       offenders: [],
+      details: [],
     });
   });
 });
@@ -131,5 +135,74 @@ describe('evaluateSnapshot', () => {
       clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod-0',
       vpcId: snapshot.ec2.Vpcs[0]!.VpcId,
     });
+  });
+});
+
+describe('evaluateSnapshot: details (issue 11)', () => {
+  const params = parseParams();
+
+  it('a violation without details of its own gets one per offender, with the rule remediation as its fix', () => {
+    const { snapshot } = privateClustersSnapshot(1);
+    const [finding] = evaluateSnapshot(viewOf(snapshot), [probe({ remediation: 'open the port' })], params);
+    expect(finding!.details).toEqual([
+      {
+        resourceId: 'x',
+        resourceType: 'AWS::EKS::Cluster',
+        problem: 'probe ran',
+        fix: {
+          commands: [],
+          decide: 'open the port',
+          documentation: 'https://docs.aws.amazon.com/probe.html',
+        },
+      },
+    ]);
+  });
+
+  it('an absent section names the cluster and says how to capture it; COMPLIANT has no details', () => {
+    const { snapshot } = privateClustersSnapshot(1);
+    delete (snapshot.ec2 as Partial<RawSnapshot['ec2']>).NetworkAcls;
+    const compliant: Rule = {
+      meta: { ...probe().meta, id: 'OK_RULE' },
+      evaluate: () => new Verdict().outcome('fine'),
+    };
+    const findings = evaluateSnapshot(
+      viewOf(snapshot),
+      [probe({ needs: ['NetworkAcls'] }), compliant],
+      params,
+    );
+    const byRule = Object.fromEntries(findings.map((f) => [f.ruleId, f]));
+    expect(byRule.OK_RULE!.details).toEqual([]);
+    expect(byRule.PROBE!.details).toEqual([
+      {
+        resourceId: 'prod-0',
+        resourceType: 'AWS::EKS::Cluster',
+        problem: 'snapshot has no ec2.NetworkAcls',
+        fix: {
+          commands: [],
+          decide: expect.stringContaining('private-eks-guard snapshot --region eu-west-1'),
+          documentation: 'https://docs.aws.amazon.com/probe.html',
+        },
+      },
+    ]);
+  });
+
+  it('keeps the details and fixes a rule gives', () => {
+    const { snapshot } = privateClustersSnapshot(1);
+    const fix = {
+      commands: ['aws eks update-cluster-config --region eu-west-1 --name prod-0'],
+      documentation: 'u',
+    };
+    const rule: Rule = {
+      meta: probe().meta,
+      evaluate: () =>
+        new Verdict()
+          .fail('off', 'prod-0')
+          .because({ resourceId: 'prod-0', resourceType: 'AWS::EKS::Cluster', problem: 'off', fix })
+          .outcome(''),
+    };
+    const [finding] = evaluateSnapshot(viewOf(snapshot), [rule], params);
+    expect(finding!.details).toEqual([
+      { resourceId: 'prod-0', resourceType: 'AWS::EKS::Cluster', problem: 'off', fix },
+    ]);
   });
 });

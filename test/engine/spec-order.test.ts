@@ -24,6 +24,7 @@ function finding(
     compliance: 'COMPLIANT',
     annotation: '',
     offenders: [],
+    details: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { joinAnnotation, MAX_ANNOTATION } from '../../engine/findings';
+import { joinAnnotation, MAX_ANNOTATION, UNRESOLVED_FIX } from '../../engine/findings';
 import { Verdict } from '../../engine/verdict';
 import { and, not, or, type Tri } from '../../network/tri';
 
@@ -40,6 +40,7 @@ describe('Verdict', () => {
       compliance: 'COMPLIANT',
       annotation: 'all good',
       offenders: [],
+      details: [],
     });
   });
 
@@ -48,7 +49,19 @@ describe('Verdict', () => {
       .unknown('subnet-1 is not in ec2.Subnets', 'subnet-1')
       .fail('sg-2 is open', 'sg-2')
       .outcome('ok');
-    expect(outcome).toEqual({ compliance: 'NON_COMPLIANT', annotation: 'sg-2 is open', offenders: ['sg-2'] });
+    expect(outcome).toEqual({
+      compliance: 'NON_COMPLIANT',
+      annotation: 'sg-2 is open',
+      offenders: ['sg-2'],
+      details: [
+        {
+          resourceId: 'sg-2',
+          resourceType: 'AWS::EC2::SecurityGroup',
+          problem: 'sg-2 is open',
+          fix: UNRESOLVED_FIX,
+        },
+      ],
+    });
   });
 
   it('reports unknowns as INSUFFICIENT_DATA with their reasons', () => {
@@ -59,6 +72,14 @@ describe('Verdict', () => {
       compliance: 'INSUFFICIENT_DATA',
       annotation: 'cannot tell: x is off',
       offenders: ['x'],
+      details: [
+        {
+          resourceId: 'x',
+          resourceType: 'AWS::EKS::Cluster',
+          problem: 'cannot tell: x is off',
+          fix: UNRESOLVED_FIX,
+        },
+      ],
     });
   });
 
@@ -66,6 +87,40 @@ describe('Verdict', () => {
     const outcome = new Verdict().fail('a', 'sg-1').fail('a', 'sg-1').fail('b', 'sg-1', 'sg-2').outcome('ok');
     expect(outcome.annotation).toBe('a; b');
     expect(outcome.offenders).toEqual(['sg-1', 'sg-2']);
+    expect(outcome.details.map((d) => [d.resourceId, d.problem])).toEqual([
+      ['sg-1', 'a'],
+      ['sg-1', 'b'],
+      ['sg-2', 'b'],
+    ]);
+  });
+
+  it('keeps the details a rule gives, untruncated, for the notes of the outcome it reports', () => {
+    const long = `acl-1 ingress denies tcp/443 from ${'10.0.0.0/24, '.repeat(40)}`;
+    const fix = {
+      commands: ['aws ec2 describe-network-acls --region eu-west-1'],
+      documentation: 'https://x',
+    };
+    const outcome = new Verdict()
+      .unknown('subnet-9 is not in ec2.Subnets', 'subnet-9')
+      .fail(long, 'acl-1')
+      .because({ resourceId: 'acl-1', resourceType: 'AWS::EC2::NetworkAcl', problem: long, fix })
+      .outcome('ok');
+    expect(outcome.annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION);
+    // Only the violations: the unknown is not what makes the finding NON_COMPLIANT.
+    expect(outcome.details).toEqual([
+      { resourceId: 'acl-1', resourceType: 'AWS::EC2::NetworkAcl', problem: long, fix },
+    ]);
+  });
+
+  it('refuses details with no note to belong to', () => {
+    expect(() =>
+      new Verdict().because({
+        resourceId: 'x',
+        resourceType: 'AWS::EKS::Cluster',
+        problem: 'p',
+        fix: UNRESOLVED_FIX,
+      }),
+    ).toThrow(/before any fail or unknown/);
   });
 });
 

@@ -246,7 +246,12 @@ describe('evaluation model through each rule’s meta', () => {
   it.each(rows)('$id: the testkit cluster is COMPLIANT', ({ id }) => {
     const { snapshot } = privateClustersSnapshot(1);
     const outcome = runRule(rule(id), snapshot);
-    expect(outcome).toEqual({ compliance: 'COMPLIANT', annotation: expect.any(String), offenders: [] });
+    expect(outcome).toEqual({
+      compliance: 'COMPLIANT',
+      annotation: expect.any(String),
+      offenders: [],
+      details: [],
+    });
     expect(outcome.annotation.length).toBeGreaterThan(0);
   });
 });

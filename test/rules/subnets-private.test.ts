@@ -397,6 +397,7 @@ describeRule(subnetsPrivate, cases, () => {
       annotation:
         '3 node subnets: no public IPs at launch, no route to an internet, NAT or egress-only gateway',
       offenders: [],
+      details: [],
     });
     // The same subnet is a violation for the cluster whose VPC holds it.
     expect(runRule(subnetsPrivate, snapshot, {}, 'prod-1').offenders).toEqual([foreign]);

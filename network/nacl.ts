@@ -10,7 +10,7 @@ export interface PortRange {
   to: number;
 }
 
-type Direction = 'ingress' | 'egress';
+export type Direction = 'ingress' | 'egress';
 
 const ALL_PORTS: PortRange = { from: 0, to: 65535 };
 const ADDRESS_MAX = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n } as const;
@@ -23,6 +23,7 @@ interface Match {
 
 /** A NACL entry read once: what it matches per family, and why it cannot be read fully. */
 interface CompiledEntry {
+  ruleNumber: number;
   kind: ProtocolKind;
   /** undefined = unknown action. */
   action: 'allow' | 'deny' | undefined;
@@ -31,6 +32,11 @@ interface CompiledEntry {
   v6: Match | undefined;
   /** Set when the entry cannot be read fully (no CIDR, ports or action). */
   unreadable: string | undefined;
+  /**
+   * The denial this entry decides, made the first time it does (most entries never deny
+   * anything a cluster asks): one frozen decision per entry, not one per question.
+   */
+  denial: Decision | undefined;
 }
 
 function cidrOf(text: string | undefined): Cidr | undefined {
@@ -68,12 +74,14 @@ function compileEntry(entry: NetworkAclEntry): CompiledEntry {
   else if (ports === undefined) unreadable = `entry ${n} has a PortRange without From/To`;
   else if (action === undefined) unreadable = `entry ${n} has RuleAction ${entry.RuleAction}`;
   return {
+    ruleNumber: n,
     kind,
     action,
     // IPv6 entries never match IPv4 traffic and the reverse; an entry without any CIDR might match either.
     v4: v4 || !v6 ? matchOf(v4, 4, ports) : undefined,
     v6: v6 || !v4 ? matchOf(v6, 6, ports) : undefined,
     unreadable,
+    denial: undefined,
   };
 }
 
@@ -100,14 +108,50 @@ function compileAcl(acl: NetworkAcl): CompiledAcl {
   return compiled;
 }
 
-interface Decision {
+/**
+ * The rule number of the final `*` entry, which denies whatever no other entry decides:
+ * DescribeNetworkAcls lists it as 32767, and entries a user creates are numbered 1-32766.
+ */
+export const FINAL_RULE_NUMBER = 32767;
+
+/** How one ACL decides one question (direction, protocol, ports, peer). */
+export interface Decision {
   allowed: Tri;
   /** Why an entry that could decide part of the traffic cannot be read. */
-  unreadable: string[];
+  unreadable: readonly string[];
+  /**
+   * For a denial: the RuleNumber of the deny entry that decides it (FINAL_RULE_NUMBER where no
+   * entry matched, the final `*` entry), and of the first entry an allow of the whole traffic
+   * must come before to turn the answer into `true` (the deny itself, or an entry before it
+   * that the snapshot cannot fully show). 0 for other answers.
+   */
+  deniedBy: number;
+  before: number;
 }
 
-const DENIED: Decision = { allowed: false, unreadable: [] };
-const ALLOWED: Decision = { allowed: true, unreadable: [] };
+const NO_REASONS: readonly string[] = Object.freeze([]);
+
+function answer(allowed: Tri, unreadable: readonly string[], deniedBy = 0, before = deniedBy): Decision {
+  return Object.freeze({ allowed, unreadable, deniedBy, before });
+}
+
+const ALLOWED: Decision = answer(true, NO_REASONS);
+/** Nothing matched some traffic: the final `*` entry denies it. */
+const FINAL_DENIED: Decision = answer(false, NO_REASONS, FINAL_RULE_NUMBER);
+
+/** The denial `entry` decides, with nothing unclear before it: made once per entry. */
+function deniedBy(entry: CompiledEntry): Decision {
+  return (entry.denial ??= answer(false, NO_REASONS, entry.ruleNumber));
+}
+
+/**
+ * A denial decided by `decider` (undefined: the final `*` entry) where `doubt`, the first entry
+ * that touched the traffic without surely allowing it, may come earlier (only on denied paths).
+ */
+function denial(decider: CompiledEntry | undefined, doubt: CompiledEntry | undefined): Decision {
+  if (doubt === undefined || doubt === decider) return decider ? deniedBy(decider) : FINAL_DENIED;
+  return answer(false, NO_REASONS, decider ? decider.ruleNumber : FINAL_RULE_NUMBER, doubt.ruleNumber);
+}
 
 /**
  * The common case of decide, without boxes: every entry that matches any of the traffic is
@@ -138,7 +182,7 @@ function decideByPorts(
     }
     // Most entries are for other ports: no new list for them.
     if (!touches) continue;
-    if (entry.action === 'deny') return DENIED;
+    if (entry.action === 'deny') return deniedBy(entry);
     const rest: number[] = [];
     for (let j = 0; j < undecided.length; j += 2) {
       const from = undecided[j]!;
@@ -153,7 +197,7 @@ function decideByPorts(
     if (rest.length === 0) return ALLOWED;
     undecided = rest;
   }
-  return DENIED;
+  return FINAL_DENIED;
 }
 
 /**
@@ -178,15 +222,19 @@ function decide(
   ];
   let maybe = sure;
   let possibleDeny = false;
+  // The first entry that touches undecided traffic without surely allowing all it matches: an
+  // allow of the whole traffic must come before it (a fix needs it; finding it costs nothing).
+  let doubt: CompiledEntry | undefined;
   const unreadable: string[] = [];
   for (const entry of entries) {
     if (maybe.length === 0) break;
     const match = peer.family === 4 ? entry.v4 : entry.v6;
     if (!match || !intersectsAny(maybe, match.box)) continue;
     const { box, exact } = match;
+    if (doubt === undefined && !(exact && entry.action === 'allow')) doubt = entry;
     if (entry.unreadable !== undefined) unreadable.push(entry.unreadable);
     if (entry.action !== 'allow') {
-      if (exact && entry.action === 'deny' && intersectsAny(sure, box)) return DENIED;
+      if (exact && entry.action === 'deny' && intersectsAny(sure, box)) return denial(entry, doubt);
       possibleDeny = true;
     }
     if (exact) {
@@ -198,8 +246,8 @@ function decide(
       sure = subtract(sure, box);
     }
   }
-  if (sure.length > 0) return DENIED;
-  return maybe.length > 0 || possibleDeny ? { allowed: null, unreadable } : ALLOWED;
+  if (sure.length > 0) return denial(undefined, doubt);
+  return maybe.length > 0 || possibleDeny ? answer(null, unreadable) : ALLOWED;
 }
 
 /**
@@ -216,7 +264,18 @@ export function aclAllows(
   ports: PortRange,
   peer: AddressRange,
 ): Tri {
-  return decide(compileAcl(acl), direction, protocol, ports, peer).allowed;
+  return aclDecision(acl, direction, protocol, ports, peer).allowed;
+}
+
+/** aclAllows with the rest of the decision: for a denial, which entry decides and what an allow must precede. */
+export function aclDecision(
+  acl: NetworkAcl,
+  direction: Direction,
+  protocol: Protocol,
+  ports: PortRange,
+  peer: AddressRange,
+): Decision {
+  return decide(compileAcl(acl), direction, protocol, ports, peer);
 }
 
 /** One ACL as a cluster's flows ask it: compiled once, each distinct question answered once. */
@@ -320,16 +379,36 @@ export class NaclDecisions {
   }
 }
 
+/** One ACL check that denies a flow's traffic: what an allow entry must let through, and where. */
+export interface NaclDenial {
+  /** As in FlowResult.denials, e.g. "acl-0ab egress denies replies tcp/1024-65535 to 10.0.0.0/19". */
+  text: string;
+  acl: NetworkAcl;
+  direction: Direction;
+  protocol: Protocol;
+  /** The request's port, or the ephemeral range of a reply. */
+  ports: PortRange;
+  /** The remote CIDR: the destination for egress, the source for ingress. */
+  peer: Cidr;
+  reply: boolean;
+  /** See Decision: the deny entry that decides, and the entry an allow must come before. */
+  deniedBy: number;
+  before: number;
+}
+
 export interface FlowResult {
   allowed: Tri;
   /** Plain-words reasons for a definite denial, e.g. "acl-0ab egress denies tcp/443 to 10.0.32.0/20". */
   denials: readonly string[];
+  /** The same denials (one per text, in the same order) as data, for fixes. */
+  denied: readonly NaclDenial[];
   /** Why the answer is unknown (a subnet or ACL the snapshot does not hold). */
   unknownReasons: readonly string[];
 }
 
 /** The lists of a flow with nothing to say: most flows pass, and need no lists of their own. */
 const NONE: readonly string[] = Object.freeze([]);
+const NO_DENIALS: readonly NaclDenial[] = Object.freeze([]);
 
 function portsText(ports: PortRange): string {
   return ports.from === ports.to ? `${ports.from}` : `${ports.from}-${ports.to}`;
@@ -365,7 +444,22 @@ function addCheck(
     flow.allowed = false;
     const preposition = direction === 'egress' ? 'to' : 'from';
     const what = `${reply ? 'replies ' : ''}${protocol}/${portsText(ports)}`;
-    flow.denials = withNew(flow.denials, `${aclId} ${direction} denies ${what} ${preposition} ${peer.text}`);
+    const text = `${aclId} ${direction} denies ${what} ${preposition} ${peer.text}`;
+    if (flow.denials.includes(text)) return;
+    flow.denials = withNew(flow.denials, text);
+    const { deniedBy, before } = decision;
+    const denial: NaclDenial = {
+      text,
+      acl: questions.acl,
+      direction,
+      protocol,
+      ports,
+      peer,
+      reply,
+      deniedBy,
+      before,
+    };
+    flow.denied = flow.denied === NO_DENIALS ? [denial] : [...flow.denied, denial];
     return;
   }
   if (flow.allowed === true) flow.allowed = null;
@@ -388,7 +482,7 @@ export function naclsAllowFlow(
   ephemeral: PortRange,
   decisions: NaclDecisions = new NaclDecisions(),
 ): FlowResult {
-  const flow: FlowResult = { allowed: true, denials: NONE, unknownReasons: NONE };
+  const flow: FlowResult = { allowed: true, denials: NONE, denied: NO_DENIALS, unknownReasons: NONE };
   // Traffic inside one subnet never crosses a NACL.
   if (fromSubnetId === toSubnetId) return flow;
   const from = decisions.subnet(view, fromSubnetId, vpcId);

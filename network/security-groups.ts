@@ -11,6 +11,8 @@ export interface FlowSide {
   label: string;
   groups: IdSet;
   subnets: IdSet;
+  /** What a fix names when the side has no security group to change (an endpoint); the cluster if unset. */
+  resourceId?: string;
 }
 
 export interface AdmissionResult {

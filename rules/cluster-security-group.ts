@@ -2,7 +2,14 @@ import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
 import type { Protocol } from '../network/protocol';
 import { securityGroupsAdmit, type FlowSide } from '../network/security-groups';
-import { controlPlaneSide, explainAdmission, nodesSide } from './shared/admission-explanation';
+import {
+  controlPlaneSide,
+  explainAdmission,
+  nodesSide,
+  reportFailedAdmissions,
+  SecurityGroupFixes,
+  type FailedAdmission,
+} from './shared/admission-explanation';
 
 interface ClusterFlow {
   /** What stops working when the flow is blocked. */
@@ -43,6 +50,8 @@ export const clusterSecurityGroup: Rule = {
   evaluate(ctx) {
     const verdict = new Verdict();
     const clusterGroupId = ctx.cluster.resourcesVpcConfig.clusterSecurityGroupId;
+    // Every failing flow first, so a rule two flows lack is one fix naming both.
+    let failed: FailedAdmission[] | undefined;
     for (const flow of clusterFlows(nodesSide(ctx), controlPlaneSide(ctx))) {
       const { from, to, protocol, port } = flow;
       const result = securityGroupsAdmit(ctx.view, from, to, protocol, port);
@@ -52,8 +61,11 @@ export const clusterSecurityGroup: Rule = {
         subject,
         clusterGroupId,
       });
-      for (const failure of explained.failures) verdict.fail(failure, ...explained.offenders);
-      if (explained.unknown !== undefined) verdict.unknown(explained.unknown, ...explained.offenders);
+      (failed ??= []).push({ flow: subject, explained, offenders: explained.offenders, definite: true });
+    }
+    if (failed) {
+      const fixes = new SecurityGroupFixes(ctx.view.region, this.meta.documentation, clusterGroupId);
+      reportFailedAdmissions(verdict, failed, fixes);
     }
     return verdict.outcome(
       'security groups allow nodes → control plane tcp/443, control plane → nodes tcp/10250, nodes → nodes tcp/udp 53',

@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/rule';
-import { dhcpValues, judgeDhcpOptionSet } from './shared/dhcp-options';
+import { dhcpValues, judgeDhcpOptionSet, replaceSetDetail } from './shared/dhcp-options';
 
 const REQUIRED_KEYS = ['domain-name', 'domain-name-servers'] as const;
 
@@ -25,7 +25,12 @@ export const dhcpOptionsComplete: Rule = {
       (set, vpc, verdict) => {
         const label = `${set.DhcpOptionsId} (DHCP options of ${vpc.VpcId})`;
         const missing = REQUIRED_KEYS.filter((key) => dhcpValues(set, key).length === 0);
-        if (missing.length > 0) verdict.fail(`${label} has no ${missing.join(' or ')}`, set.DhcpOptionsId);
+        if (missing.length > 0) {
+          const problem = `${label} has no ${missing.join(' or ')}`;
+          verdict
+            .fail(problem, set.DhcpOptionsId)
+            .because(replaceSetDetail(ctx, set, set.DhcpOptionsId, problem));
+        }
         const values = REQUIRED_KEYS.map((key) => `${key} ${dhcpValues(set, key).join(', ')}`);
         return `${label} sets ${values.join('; ')}`;
       },

@@ -1,3 +1,5 @@
+import type { ClusterContext } from '../engine/cluster-context';
+import type { Detail } from '../engine/findings';
 import type { Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
 import type { Verdict } from '../engine/verdict';
@@ -5,7 +7,9 @@ import { formatAddress, parseAddress, vpcResolverAddress } from '../network/cidr
 import { or, type Tri } from '../network/tri';
 import type { SnapshotView } from '../snapshot/view';
 import type { DhcpOptionSet, Vpc } from '../snapshot/schema';
-import { dhcpValues, judgeDhcpOptionSet } from './shared/dhcp-options';
+import { AMAZON_PROVIDED_DNS } from '../fixes/dhcp-option-set';
+import { resourceTypeOf } from '../fixes/resource-types';
+import { dhcpValues, judgeDhcpOptionSet, replaceSetDetail } from './shared/dhcp-options';
 
 const AMAZON_DNS_NAME = 'amazonprovideddns';
 /** The Route 53 Resolver's link-local addresses, reachable from every Nitro instance. */
@@ -48,19 +52,58 @@ function isAllowed(server: string, allowed: readonly string[] | undefined): bool
   );
 }
 
+const DOCUMENTATION = 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html';
+
+/**
+ * Custom DNS servers are not replaced: the user may rely on them for their own names. Whether
+ * they forward to the Route 53 Resolver, only the user can say.
+ */
+function customServersDetail(
+  set: DhcpOptionSet,
+  vpc: Vpc,
+  notAllowed: readonly string[],
+  base2: string | undefined,
+): Detail {
+  const list = notAllowed.join(', ');
+  const resolver = base2 ? `169.254.169.253 or ${base2}` : '169.254.169.253 or the base of its CIDR plus two';
+  return {
+    resourceId: set.DhcpOptionsId,
+    resourceType: resourceTypeOf(set.DhcpOptionsId),
+    problem:
+      `${set.DhcpOptionsId} (DHCP options of ${vpc.VpcId}) gives nodes the DNS servers ` +
+      `${dhcpValues(set, 'domain-name-servers').join(', ')}, none of them the Amazon DNS server, and ${list} ` +
+      `${notAllowed.length === 1 ? 'is' : 'are'} not in allowedDnsServers: unless they forward to the Route 53 ` +
+      'Resolver, the private names of the VPC endpoints and of the EKS API server resolve to public addresses ' +
+      'the nodes cannot reach',
+    fix: {
+      commands: [],
+      decide:
+        `Decide whether ${list} ${notAllowed.length === 1 ? 'stays' : 'stay'}. To keep them, make them forward every name they do not serve ` +
+        `themselves to the Route 53 Resolver of ${vpc.VpcId} (from inside the VPC: ${resolver}; from outside ` +
+        'it: through a Route 53 Resolver inbound endpoint), then list them in the parameter allowedDnsServers. ' +
+        `Otherwise associate with ${vpc.VpcId} a new DHCP option set whose domain-name-servers is ` +
+        `${AMAZON_PROVIDED_DNS} (aws ec2 create-dhcp-options, then aws ec2 associate-dhcp-options), keeping ` +
+        `the other options of ${set.DhcpOptionsId}.`,
+      documentation: DOCUMENTATION,
+    },
+  };
+}
+
 function judgeServers(
+  ctx: ClusterContext,
   set: DhcpOptionSet,
   vpc: Vpc,
   verdict: Verdict,
-  view: SnapshotView,
   params: Params,
 ): string {
   const label = `${set.DhcpOptionsId} (DHCP options of ${vpc.VpcId})`;
   const servers = dhcpValues(set, 'domain-name-servers');
   if (servers.length === 0) {
-    verdict.fail(`${label} has no domain-name-servers`, set.DhcpOptionsId);
+    const problem = `${label} has no domain-name-servers`;
+    verdict.fail(problem, set.DhcpOptionsId).because(replaceSetDetail(ctx, set, set.DhcpOptionsId, problem));
     return '';
   }
+  const view = ctx.view;
   const resolver = vpcResolver(view, vpc);
   const amazon = or(...servers.map((server) => isAmazonDns(server, resolver)));
   if (amazon === true) return `${label} uses the Amazon DNS server (${servers.join(', ')})`;
@@ -71,12 +114,14 @@ function judgeServers(
   const allowedNote =
     params.allowedDnsServers === undefined ? 'allowedDnsServers is not set' : 'not in allowedDnsServers';
   if (amazon === false) {
-    const base2 = resolver ? formatAddress(resolver.family, resolver.value) : 'VPC base + 2';
-    verdict.fail(
-      `${label}: DNS servers ${list} are not the Amazon DNS server (AmazonProvidedDNS, 169.254.169.253, ${base2}) and ${allowedNote}`,
-      set.DhcpOptionsId,
-      ...notAllowed,
-    );
+    const base2 = resolver ? formatAddress(resolver.family, resolver.value) : undefined;
+    verdict
+      .fail(
+        `${label}: DNS servers ${list} are not the Amazon DNS server (AmazonProvidedDNS, 169.254.169.253, ${base2 ?? 'VPC base + 2'}) and ${allowedNote}`,
+        set.DhcpOptionsId,
+        ...notAllowed,
+      )
+      .because(customServersDetail(set, vpc, notAllowed, base2));
   } else {
     verdict.unknown(
       `${vpc.VpcId} has no CidrBlock, so cannot tell whether ${list} is its Amazon DNS server (base + 2); ${allowedNote}`,
@@ -97,7 +142,7 @@ export const dnsResolverAmazon: Rule = {
       'The private hosted zones behind interface endpoint private DNS and the private API server endpoint answer only through the Route 53 Resolver; nodes using other DNS servers resolve public addresses they cannot reach, so image pulls, STS and node registration fail.',
     remediation:
       'Associate a DHCP option set with domain-name-servers=AmazonProvidedDNS (aws ec2 create-dhcp-options ..., aws ec2 associate-dhcp-options --dhcp-options-id <dopt> --vpc-id <vpc>); or make the custom DNS servers forward to the Route 53 Resolver (VPC base + 2) and list them in allowedDnsServers',
-    documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html',
+    documentation: DOCUMENTATION,
     parameters: ['allowedDnsServers'],
     needs: ['Vpcs'],
     readsVpcObject: true,
@@ -106,7 +151,7 @@ export const dnsResolverAmazon: Rule = {
     return judgeDhcpOptionSet(
       ctx,
       `${ctx.vpcId} has no DHCP option set (DhcpOptionsId default), so no domain-name-servers`,
-      (set, vpc, verdict) => judgeServers(set, vpc, verdict, ctx.view, params),
+      (set, vpc, verdict) => judgeServers(ctx, set, vpc, verdict, params),
     );
   },
 };

@@ -1,9 +1,12 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { NaclDecisions, naclsAllowFlow } from '../network/nacl';
+import { FINAL_RULE_NUMBER, NaclDecisions, naclsAllowFlow, type NaclDenial } from '../network/nacl';
 import type { Protocol } from '../network/protocol';
-import { listWithin, MESSAGE_BUDGET } from '../engine/findings';
+import { listWithin, MESSAGE_BUDGET, type Detail } from '../engine/findings';
+import { createAllowEntry, PROTOCOL_NUMBER, RuleNumbers } from '../fixes/nacl-entries';
 import { judgedEndpointsOf } from './shared/judged-endpoints';
+
+const DOCUMENTATION = 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html';
 
 /** A subnet that must receive one protocol/port, and what needs it. */
 interface Target {
@@ -58,13 +61,16 @@ interface RequiredFlow {
   target: Target;
 }
 
-function describeFlow(flow: RequiredFlow, max: number): string {
-  const head = `${flow.from} → ${flow.target.subnetId} ${flow.protocol}/${flow.port}`;
-  // Cluster purposes first: several endpoints share a flow and would crowd them out.
-  const purposes = [...flow.target.purposes].sort(
+/** Cluster purposes first: several endpoints share a flow and would crowd them out. */
+function purposesOf(flow: RequiredFlow): string[] {
+  return [...flow.target.purposes].sort(
     (a, b) => Number(a.startsWith('vpce-')) - Number(b.startsWith('vpce-')),
   );
-  return `${head} (${listWithin(purposes, Math.max(30, max - head.length - 3))})`;
+}
+
+function describeFlow(flow: RequiredFlow, max: number): string {
+  const head = `${flow.from} → ${flow.target.subnetId} ${flow.protocol}/${flow.port}`;
+  return `${head} (${listWithin(purposesOf(flow), Math.max(30, max - head.length - 3))})`;
 }
 
 type CauseKind = 'violation' | 'maybe' | 'unknown';
@@ -75,6 +81,93 @@ interface Cause {
   reason: string;
   offenders: Set<string>;
   flows: RequiredFlow[];
+  /** The denial behind a violation, as data (its fix). */
+  denial: NaclDenial | undefined;
+}
+
+/** The whole flow, for a detail: every purpose, nothing cut. */
+function flowText(flow: RequiredFlow, reply: boolean): string {
+  const { from, protocol, port, target } = flow;
+  return `${reply ? 'replies of ' : ''}${from} → ${target.subnetId} ${protocol}/${port} (${purposesOf(flow).join(', ')})`;
+}
+
+function portsText(denial: NaclDenial): string {
+  const { from, to } = denial.ports;
+  return from === to ? `${from}` : `${from}-${to}`;
+}
+
+/** Which entry denies the traffic, in words. */
+function deniedByText(denial: NaclDenial): string {
+  const decider =
+    denial.deniedBy >= FINAL_RULE_NUMBER
+      ? 'no entry allows it before the final * entry, which denies all traffic'
+      : `entry ${denial.deniedBy} denies it`;
+  if (denial.before === denial.deniedBy) return decider;
+  return `${decider}, and entry ${denial.before} before it cannot be fully read from the snapshot`;
+}
+
+function entryName(before: number): string {
+  return before >= FINAL_RULE_NUMBER ? 'the final * entry' : `entry ${before}`;
+}
+
+/**
+ * The detail of one entry to add (one ACL, direction, protocol, port range and peer CIDR):
+ * every required flow that entry lets through, and the command that adds it before the entry
+ * that denies them.
+ */
+function entryDetail(
+  region: string,
+  denial: NaclDenial,
+  flows: readonly string[],
+  numbers: RuleNumbers,
+): Detail {
+  const { acl, direction, protocol, peer, before } = denial;
+  const egress = direction === 'egress';
+  const aclId = acl.NetworkAclId;
+  const what = `${protocol}/${portsText(denial)} ${egress ? 'to' : 'from'} ${peer.text}`;
+  const broken = `${flows.length} required flow${flows.length === 1 ? '' : 's'}: ${flows.join('; ')}`;
+  const head = `${aclId} ${direction} denies ${what} (${deniedByText(denial)}), which breaks ${broken}`;
+  const ruleNumber = numbers.take(acl, egress, before);
+  const entry = `${direction} allow entry for protocol ${PROTOCOL_NUMBER[protocol]} (${protocol}), ports ${portsText(denial)}, ${peer.text}`;
+  if (ruleNumber === undefined) {
+    return {
+      resourceId: aclId,
+      resourceType: 'AWS::EC2::NetworkAcl',
+      problem: head,
+      fix: {
+        commands: [],
+        decide:
+          `No ${direction} rule number below ${before} is free in ${aclId}, so the entry cannot go before ${entryName(before)}. ` +
+          'Renumber its entries to make room (a rule number cannot be changed: create the entry again under a new number, then delete the old one), ' +
+          `then add an ${entry} numbered below ${before}.`,
+        documentation: DOCUMENTATION,
+      },
+    };
+  }
+  return {
+    resourceId: aclId,
+    resourceType: 'AWS::EC2::NetworkAcl',
+    problem: `${head}. The command adds ${direction} entry ${ruleNumber} allowing ${what}, before ${entryName(before)}.`,
+    fix: {
+      commands: [
+        createAllowEntry(region, {
+          networkAclId: aclId,
+          ruleNumber,
+          egress,
+          protocol,
+          ports: denial.ports,
+          peer,
+        }),
+      ],
+      documentation: DOCUMENTATION,
+    },
+  };
+}
+
+/** What identifies an entry to add: two denials with one key are fixed by one entry. */
+function entryKey(denial: NaclDenial): string {
+  const { acl, direction, protocol, ports, peer } = denial;
+  return `${acl.NetworkAclId} ${direction} ${protocol} ${ports.from}-${ports.to} ${peer.text}`;
 }
 
 /**
@@ -89,25 +182,66 @@ class Causes {
     reasons: readonly string[],
     flow: RequiredFlow,
     offendersOf: (reason: string) => string[],
+    denials?: readonly NaclDenial[],
   ) {
-    for (const reason of reasons) {
+    for (let i = 0; i < reasons.length; i++) {
+      const reason = reasons[i]!;
       const key = `${kind} ${reason}`;
       let cause = this.causes.get(key);
-      if (!cause) this.causes.set(key, (cause = { kind, reason, offenders: new Set(), flows: [] }));
+      if (!cause) {
+        const denial = kind === 'violation' ? denials?.[i] : undefined;
+        this.causes.set(key, (cause = { kind, reason, offenders: new Set(), flows: [], denial }));
+      }
       cause.flows.push(flow);
       for (const offender of offendersOf(reason)) cause.offenders.add(offender);
     }
   }
 
-  report(verdict: Verdict): void {
-    for (const { kind, reason, offenders, flows } of this.causes.values()) {
+  /**
+   * One detail per entry to add, each listing every flow it lets through: violations only
+   * (an unknown is fixed by capturing what is missing, which the engine says).
+   */
+  private details(region: string): Map<string, Detail> {
+    const flowsByEntry = new Map<string, { denial: NaclDenial; flows: string[] }>();
+    for (const { denial, flows } of this.causes.values()) {
+      if (!denial) continue;
+      const key = entryKey(denial);
+      let entry = flowsByEntry.get(key);
+      if (!entry) flowsByEntry.set(key, (entry = { denial, flows: [] }));
+      for (const flow of flows) {
+        const text = flowText(flow, denial.reply);
+        if (!entry.flows.includes(text)) entry.flows.push(text);
+      }
+    }
+    const numbers = new RuleNumbers();
+    const details = new Map<string, Detail>();
+    for (const [key, { denial, flows }] of flowsByEntry) {
+      details.set(key, entryDetail(region, denial, flows, numbers));
+    }
+    return details;
+  }
+
+  report(verdict: Verdict, region: string): void {
+    // Details only where something definitely fails: the fix of an unknown is to capture it (the engine says how).
+    const details = this.hasViolations() ? this.details(region) : undefined;
+    for (const { kind, reason, offenders, flows, denial } of this.causes.values()) {
       const more = flows.length > 1 ? ` and ${flows.length - 1} more flow${flows.length > 2 ? 's' : ''}` : '';
       // A flow needed only by an endpoint that may not be judged cannot make the cluster non-compliant.
       const head = `${reason}${kind === 'maybe' ? ', if the endpoint is judged' : ''}: `;
       const message = head + describeFlow(flows[0]!, MESSAGE_BUDGET - head.length - more.length) + more;
-      if (kind === 'violation') verdict.fail(message, ...offenders);
-      else verdict.unknown(message, ...offenders);
+      if (kind !== 'violation') {
+        verdict.unknown(message, ...offenders);
+        continue;
+      }
+      verdict.fail(message, ...offenders);
+      const detail = denial && details?.get(entryKey(denial));
+      if (detail) verdict.because(detail);
     }
+  }
+
+  private hasViolations(): boolean {
+    for (const cause of this.causes.values()) if (cause.kind === 'violation') return true;
+    return false;
   }
 }
 
@@ -125,7 +259,7 @@ export const networkAcls: Rule = {
       'Network ACLs are stateless: nodes reach the interface endpoints and the private API server on tcp/443, the control plane reaches kubelets on tcp/10250 and pods resolve names on tcp/udp 53 across subnets, and each reply comes back on an ephemeral port. A NACL that drops either direction makes image pulls, node registration, kubectl exec/logs or DNS time out.',
     remediation:
       'Add allow entries before any matching deny in the ACLs of the node, cluster and endpoint subnets: inbound and outbound tcp/443, tcp/10250 and tcp/udp 53 between the subnet CIDRs, and tcp/udp on the ephemeral ports (1024-65535) for replies, e.g. aws ec2 create-network-acl-entry --network-acl-id <acl> --rule-number 100 --ingress --protocol tcp --port-range From=443,To=443 --cidr-block <peer subnet CIDR> --rule-action allow.',
-    documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
+    documentation: DOCUMENTATION,
     parameters: ['requiredServices', 'ephemeralPorts', 'nodeSubnetIds'],
     needs: ['NetworkAcls', 'Subnets'],
     conditionalNeeds: (params) => (params.requiredServices.length > 0 ? ['VpcEndpoints'] : []),
@@ -181,10 +315,10 @@ export const networkAcls: Rule = {
         // Denials open with the ACL id, which is the offender.
         const acls = aclIds(flow);
         const denying = (denial: string) => acls.filter((acl) => denial.startsWith(`${acl} `));
-        causes.add(target.definite ? 'violation' : 'maybe', result.denials, flow, denying);
+        causes.add(target.definite ? 'violation' : 'maybe', result.denials, flow, denying, result.denied);
       });
     }
-    causes.report(verdict);
+    causes.report(verdict, ctx.view.region);
     const ephemeral = params.ephemeralPorts;
     return verdict.outcome(
       `network ACLs allow all ${count} required subnet-to-subnet flows and their replies on ports ${ephemeral.from}-${ephemeral.to}`,

@@ -2,6 +2,7 @@ import type { ClusterContext } from '../engine/cluster-context';
 import { joinAnnotation, UNRESOLVED_FIX, type Outcome } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
+import { addRouteTablesFix } from '../fixes/endpoint-commands';
 import { absentEndpointFields, s3GatewayEndpoints, s3GatewayServesVpc } from '../network/endpoints';
 import { noServiceRequired } from './shared/no-service-required';
 
@@ -107,11 +108,22 @@ export const s3GatewayRoutes: Rule = {
     }
     const endpoints = gateways.endpointIds.join(', ');
     for (const [table, subnets] of unrouted) {
-      verdict.fail(
-        `route table ${table} of ${subnets.join(', ')} is not attached to s3 Gateway endpoint ${endpoints}`,
-        ...subnets,
-        table,
-      );
+      // One attachment fixes every subnet of the table: each detail carries the same line, run once.
+      const fix = addRouteTablesFix(ctx, gateways.endpointIds[0]!, [table]);
+      verdict
+        .fail(
+          `route table ${table} of ${subnets.join(', ')} is not attached to s3 Gateway endpoint ${endpoints}`,
+          ...subnets,
+          table,
+        )
+        .because(
+          ...subnets.map((subnetId) => ({
+            resourceId: subnetId,
+            resourceType: 'AWS::EC2::Subnet',
+            problem: `node subnet ${subnetId} uses route table ${table}, which has no route to S3 through s3 Gateway endpoint ${endpoints}: its nodes cannot pull image layers from S3`,
+            fix,
+          })),
+        );
     }
     for (const reason of ctx.nodeSubnets.unknown) verdict.unknown(`node subnets incomplete: ${reason}`);
     return verdict.outcome(`every node subnet's route table is attached to s3 Gateway endpoint ${endpoints}`);

@@ -1,6 +1,13 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
+import type { Detail } from '../engine/findings';
+import { CLUSTER_TYPE } from '../fixes/resource-types';
+import {
+  CLUSTER_SUBNETS_DOCUMENTATION,
+  describeByZone,
+  subnetsByZone,
+} from '../fixes/cluster-subnet-choices';
 
 interface Placement {
   zones: Set<string>;
@@ -26,6 +33,39 @@ function placeClusterSubnets(ctx: ClusterContext): Placement {
   return placement;
 }
 
+/**
+ * No command: EKS takes new cluster subnets only in the Availability Zones the cluster was
+ * created with, which the snapshot does not show, so any subnet picked here could be refused.
+ */
+function spreadDetail(ctx: ClusterContext, zones: ReadonlySet<string>, problem: string): Detail {
+  const ids = new Set(ctx.clusterSubnets.ids);
+  const candidates = subnetsByZone(
+    ctx.view,
+    ctx.vpcId,
+    (s, zone) => !ids.has(s.SubnetId) && !zones.has(zone),
+  );
+  const choices =
+    candidates.size > 0
+      ? `Subnets of ${ctx.vpcId} in other Availability Zones: ${describeByZone(candidates)}.`
+      : `The snapshot shows no subnet of ${ctx.vpcId} in another Availability Zone: create a private one first (aws ec2 create-subnet).`;
+  return {
+    resourceId: ctx.name,
+    resourceType: CLUSTER_TYPE,
+    problem,
+    fix: {
+      commands: [],
+      decide:
+        `Choose private subnets, each with at least 16 free addresses, so that the cluster subnets of ${ctx.name} ` +
+        'span two or more Availability Zones, and set them: aws eks update-cluster-config --name ' +
+        `${ctx.name} --resources-vpc-config subnetIds=<every subnet the cluster keeps or gains>. EKS accepts ` +
+        'only subnets in the Availability Zones the cluster was created with, which the snapshot does not ' +
+        'show; if none of those is another zone, the cluster has to be created again. ' +
+        choices,
+      documentation: CLUSTER_SUBNETS_DOCUMENTATION,
+    },
+  };
+}
+
 /** EKS needs cluster subnets in two Availability Zones, and one AZ outage must not take the control plane's ENIs down. */
 export const subnetsMultiAz: Rule = {
   meta: {
@@ -36,7 +76,7 @@ export const subnetsMultiAz: Rule = {
       'EKS places its cross-account control-plane ENIs in the cluster subnets; with all of them in one Availability Zone, an AZ outage cuts nodes off from the API server, and EKS refuses to create or update a cluster without subnets in two AZs.',
     remediation:
       'Add a private subnet in another Availability Zone and give it to the cluster: aws eks update-cluster-config --name <cluster> --resources-vpc-config subnetIds=<subnet-a>,<subnet-b>',
-    documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html',
+    documentation: CLUSTER_SUBNETS_DOCUMENTATION,
     parameters: [],
     needs: ['Subnets'],
   },
@@ -51,12 +91,16 @@ export const subnetsMultiAz: Rule = {
       }
     } else if (zones.size < 2) {
       const ids = ctx.clusterSubnets.ids;
-      verdict.fail(
+      const message =
         ids.length === 0
           ? `${ctx.name} has no cluster subnets`
-          : `cluster subnets ${ids.join(', ')} span only one Availability Zone (${spanned})`,
-        ...ids,
-      );
+          : `cluster subnets ${ids.join(', ')} span only one Availability Zone (${spanned})`;
+      const problem =
+        ids.length === 0
+          ? `${ctx.name} has no cluster subnets (resourcesVpcConfig.subnetIds is empty)`
+          : `the cluster subnets of ${ctx.name}, ${ids.join(', ')}, are all in ${spanned}: an outage of that ` +
+            'Availability Zone takes down every network interface of the control plane in the VPC';
+      verdict.fail(message, ...ids).because(spreadDetail(ctx, zones, problem));
     }
     return verdict.outcome(`cluster subnets span ${zones.size} Availability Zones: ${spanned}`);
   },

@@ -1,6 +1,7 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
+import { addSubnetFix, ENDPOINT_DOCS } from '../fixes/endpoint-commands';
 import { membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
 import type { SnapshotView } from '../snapshot/view';
 import { noServiceRequired } from './shared/no-service-required';
@@ -23,6 +24,11 @@ function zonesOf(view: SnapshotView, subnetIds: readonly string[], doubts: reado
   return zones;
 }
 
+/** A node subnet in `zone`: there is one, since node subnets are what put the zone on the list. */
+function firstNodeSubnetIn(ctx: ClusterContext, zone: string): string {
+  return ctx.nodeSubnets.ids.find((id) => ctx.view.subnet(id)?.AvailabilityZone === zone)!;
+}
+
 function judge(verdict: Verdict, ctx: ClusterContext, nodeZones: Zones, judged: JudgedEndpoint): void {
   const { endpoint, service, member } = judged;
   const id = endpoint.VpcEndpointId;
@@ -32,8 +38,19 @@ function judge(verdict: Verdict, ctx: ClusterContext, nodeZones: Zones, judged: 
   const problem = `${id} (${service}) has no subnet in ${uncovered.join(', ')}`;
   // An endpoint subnet of unknown AZ may sit in the uncovered zone; a possible member may not be judged.
   const doubts = [...own.doubts, ...(member === true ? [] : [membershipDoubt(judged)])];
-  if (doubts.length === 0) verdict.fail(problem, id);
-  else verdict.unknown(`cannot tell whether ${problem}: ${doubts.join(', ')}`, id);
+  if (doubts.length === 0) {
+    verdict.fail(problem, id).because(
+      ...uncovered.map((zone) => {
+        const subnetId = firstNodeSubnetIn(ctx, zone);
+        return {
+          resourceId: id,
+          resourceType: 'AWS::EC2::VPCEndpoint',
+          problem: `${id} (${service}) has no subnet in ${zone}, where node subnet ${subnetId} is: nodes there reach it across zones and lose it when another zone fails`,
+          fix: addSubnetFix(ctx, id, subnetId),
+        };
+      }),
+    );
+  } else verdict.unknown(`cannot tell whether ${problem}: ${doubts.join(', ')}`, id);
 }
 
 /** An AZ without an endpoint subnet sends its nodes' traffic across zones and ties them to another AZ's health. */
@@ -46,7 +63,7 @@ export const vpcEndpointsAzCoverage: Rule = {
       'Nodes in an Availability Zone where an Interface endpoint has no network interface reach it across zones: traffic costs more, adds latency, and the nodes lose the service (image pulls, node join, STS) when the zone holding the endpoint fails.',
     remediation:
       'Add a subnet in each uncovered zone: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce> --add-subnet-ids <subnet in that AZ>, or in the console: VPC > Endpoints > Actions > Manage subnets.',
-    documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
+    documentation: ENDPOINT_DOCS.subnets,
     parameters: ['requiredServices', 'nodeSubnetIds'],
     needs: ['VpcEndpoints', 'Subnets'],
     shortCut: noServiceRequired,

@@ -1,5 +1,8 @@
+import type { ClusterContext } from '../engine/cluster-context';
+import type { Detail, Fix } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
+import { createEndpointFix, ENDPOINT_DOCS, endpointTypeFor } from '../fixes/endpoint-commands';
 import {
   absentEndpointFields,
   endpointAvailable,
@@ -53,7 +56,7 @@ function whyUnusable(endpoint: VpcEndpoint, service: string): string {
 
 interface Findings {
   missing: string[];
-  unusable: { note: string; id: string }[];
+  unusable: { note: string; endpoint: VpcEndpoint; service: string }[];
   unknown: { note: string; ids: string[] }[];
 }
 
@@ -84,7 +87,51 @@ function judgeService(named: readonly NamedEndpoint[], service: string, findings
   }
   const own = candidates.filter((e) => isFor(e, service) === true).map((e) => e.endpoint);
   if (own.length === 0) findings.missing.push(service);
-  for (const e of own) findings.unusable.push({ note: whyUnusable(e, service), id: e.VpcEndpointId });
+  for (const e of own) findings.unusable.push({ note: whyUnusable(e, service), endpoint: e, service });
+}
+
+function missingDetail(ctx: ClusterContext, service: string): Detail {
+  return {
+    resourceId: ctx.vpcId,
+    resourceType: 'AWS::EC2::VPC',
+    problem: `${ctx.vpcId} has no VPC endpoint of ${service}: nodes without internet cannot reach ${service}`,
+    fix: createEndpointFix(ctx, service),
+  };
+}
+
+/*
+ * An endpoint that will not carry traffic: a new one of the right type where the old one is
+ * gone or can never work; where it may still become usable (pending, pendingAcceptance),
+ * creating a second one would clash with it, so the fix says what to check instead.
+ */
+const REPLACE_STATES = new Set(['deleting', 'deleted', 'rejected', 'failed', 'expired']);
+
+function unusableFix(ctx: ClusterContext, endpoint: VpcEndpoint, service: string): Fix {
+  const id = endpoint.VpcEndpointId;
+  const state = endpoint.State;
+  if (hasUsableType(endpoint, service) === false || (state !== undefined && REPLACE_STATES.has(state))) {
+    return createEndpointFix(ctx, service, endpointTypeFor(service));
+  }
+  const documentation = ENDPOINT_DOCS.createInterface;
+  if (state === 'pendingacceptance') {
+    return {
+      commands: [],
+      decide: `${id} waits for the owner of ${endpoint.ServiceName ?? 'its endpoint service'} to accept it. AWS services accept endpoints at once, so check that this is the AWS service you meant; if it is not, or it is never accepted, delete ${id} and create an endpoint of ${service}.`,
+      documentation,
+    };
+  }
+  if (state === 'pending') {
+    return {
+      commands: [],
+      decide: `${id} is still being created: check again in a few minutes. If it does not become available, describe-vpc-endpoints shows its LastError; delete it and create it again once the cause is fixed.`,
+      documentation,
+    };
+  }
+  return {
+    commands: [],
+    decide: `${id} is ${state ?? 'in an unknown state'}, which is not one this guard knows how to fix: find out why (aws ec2 describe-vpc-endpoints --region ${ctx.view.region} --vpc-endpoint-ids ${id}) and replace it with an available ${usableTypes(service)} endpoint of ${service} if it stays so.`,
+    documentation,
+  };
 }
 
 /** Without an endpoint per service, nodes with no internet path cannot reach that AWS API at all. */
@@ -113,8 +160,17 @@ export const vpcEndpointsPresent: Rule = {
     const verdict = new Verdict();
     // SPEC §5's shape: `missing: ecr.dkr; vpce-0f1 (sts) is pendingAcceptance`.
     if (findings.missing.length > 0)
-      verdict.fail(`missing: ${findings.missing.join(', ')}`, ...findings.missing);
-    for (const { note, id } of findings.unusable) verdict.fail(note, id);
+      verdict
+        .fail(`missing: ${findings.missing.join(', ')}`, ...findings.missing)
+        .because(...findings.missing.map((service) => missingDetail(ctx, service)));
+    for (const { note, endpoint, service } of findings.unusable) {
+      verdict.fail(note, endpoint.VpcEndpointId).because({
+        resourceId: endpoint.VpcEndpointId,
+        resourceType: 'AWS::EC2::VPCEndpoint',
+        problem: `${note}: it carries no traffic, and ${service} has no other available ${usableTypes(service)} endpoint in ${ctx.vpcId}`,
+        fix: unusableFix(ctx, endpoint, service),
+      });
+    }
     for (const { note, ids } of findings.unknown) verdict.unknown(note, ...ids);
     return verdict.outcome(
       `${ctx.vpcId} has an available endpoint for every required service (${params.requiredServices.join(', ')})`,

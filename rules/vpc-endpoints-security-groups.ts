@@ -2,7 +2,13 @@ import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
 import { securityGroupsAdmit, type AdmissionResult, type FlowSide } from '../network/security-groups';
 import type { VpcEndpoint } from '../snapshot/schema';
-import { explainAdmission, nodesSide } from './shared/admission-explanation';
+import {
+  explainAdmission,
+  nodesSide,
+  reportFailedAdmissions,
+  SecurityGroupFixes,
+  type FailedAdmission,
+} from './shared/admission-explanation';
 import { noServiceRequired } from './shared/no-service-required';
 import { judgedEndpointsOf } from './shared/judged-endpoints';
 
@@ -16,6 +22,7 @@ function endpointSide(endpoint: VpcEndpoint): FlowSide {
       unknown: unnamed ? [`${endpoint.VpcEndpointId} lists a security group without GroupId`] : [],
     },
     subnets: { ids: endpoint.SubnetIds, unknown: [] },
+    resourceId: endpoint.VpcEndpointId,
   };
 }
 
@@ -44,6 +51,9 @@ export const vpcEndpointsSecurityGroups: Rule = {
     const judged = judgedEndpointsOf(ctx, params.requiredServices);
     // Endpoints usually share one security group and the same subnets: decide each pair once.
     const admissions = new Map<string, AdmissionResult>();
+    // Every failing endpoint first: endpoints that share a security group lack the same rule,
+    // and its one fix names them all (running the same command twice would fail the second time).
+    let failed: FailedAdmission[] | undefined;
     for (const { endpoint, service, member } of judged) {
       const side = endpointSide(endpoint);
       const key = `${side.groups.ids.join()} ${side.groups.unknown.length} ${side.subnets.ids.join()}`;
@@ -56,12 +66,16 @@ export const vpcEndpointsSecurityGroups: Rule = {
         subject,
         clusterGroupId,
       });
-      const offenders = [endpoint.VpcEndpointId, ...explained.offenders];
-      for (const failure of explained.failures) {
-        if (member === true) verdict.fail(failure, ...offenders);
-        else verdict.unknown(failure, ...offenders);
-      }
-      if (explained.unknown !== undefined) verdict.unknown(explained.unknown, ...offenders);
+      (failed ??= []).push({
+        flow: `nodes → ${endpoint.VpcEndpointId} (${service})`,
+        explained,
+        offenders: [endpoint.VpcEndpointId, ...explained.offenders],
+        definite: member === true,
+      });
+    }
+    if (failed) {
+      const fixes = new SecurityGroupFixes(ctx.view.region, this.meta.documentation, clusterGroupId);
+      reportFailedAdmissions(verdict, failed, fixes);
     }
     const count = judged.length;
     return verdict.outcome(

@@ -1,7 +1,13 @@
 import type { ClusterContext } from '../../engine/cluster-context';
-import type { Outcome } from '../../engine/findings';
+import type { Detail, Outcome } from '../../engine/findings';
 import { Verdict } from '../../engine/verdict';
 import type { DhcpOptionSet, Vpc } from '../../snapshot/schema';
+import {
+  completedConfigurations,
+  DHCP_OPTIONS_DOCUMENTATION,
+  replaceDhcpOptionSet,
+} from '../../fixes/dhcp-option-set';
+import { resourceTypeOf } from '../../fixes/resource-types';
 
 /** `DhcpOptionsId` of a VPC associated with no DHCP option set. */
 const NO_OPTION_SET = 'default';
@@ -24,7 +30,9 @@ export function judgeDhcpOptionSet(
   if (vpc === undefined) {
     verdict.unknown(`ec2.Vpcs does not hold ${ctx.vpcId}`, ctx.vpcId);
   } else if (vpc.DhcpOptionsId === NO_OPTION_SET) {
-    verdict.fail(noSetViolation, ctx.vpcId);
+    verdict
+      .fail(noSetViolation, ctx.vpcId)
+      .because(replaceSetDetail(ctx, undefined, ctx.vpcId, noSetViolation));
   } else if (!ctx.view.has('DhcpOptions')) {
     verdict.unknown('snapshot has no ec2.DhcpOptions');
   } else {
@@ -37,6 +45,28 @@ export function judgeDhcpOptionSet(
   }
   // Every path here recorded a violation or an unknown, so no compliant annotation is shown.
   return verdict.outcome('');
+}
+
+/**
+ * The detail of a set (or of a VPC without one, `set` undefined) that a new set resolves: the
+ * current configurations, completed (fixes/dhcp-option-set.ts), associated with the VPC.
+ */
+export function replaceSetDetail(
+  ctx: ClusterContext,
+  set: DhcpOptionSet | undefined,
+  resourceId: string,
+  problem: string,
+): Detail {
+  const region = ctx.view.region;
+  return {
+    resourceId,
+    resourceType: resourceTypeOf(resourceId),
+    problem,
+    fix: {
+      commands: replaceDhcpOptionSet(region, ctx.vpcId, completedConfigurations(set, region)),
+      documentation: DHCP_OPTIONS_DOCUMENTATION,
+    },
+  };
 }
 
 /** The non-empty values of `key` (as AWS spells it, e.g. `domain-name-servers`), over every entry for it. */

@@ -538,6 +538,8 @@ describe('naclsAllowFlow', () => {
     );
     expect(result.allowed).toBe(c.allowed);
     expect(result.denials).toEqual((c.denials ?? []).map((d) => d.replace('{acl}', id.networkAclId)));
+    // The same denials as data, one per text, in order.
+    expect(result.denied.map((d) => d.text)).toEqual(result.denials);
     for (const reason of c.reasons ?? []) expect(result.unknownReasons.join('\n')).toMatch(reason);
     if (c.allowed !== null) expect(result.unknownReasons).toEqual([]);
     else expect(result.unknownReasons.length).toBeGreaterThan(0);
@@ -587,6 +589,40 @@ describe('naclsAllowFlow', () => {
       expect(result.denials).toEqual([
         `${id.networkAclId} egress denies tcp/443 to 2001:db8:1:1::/64`,
         `${id.networkAclId} egress denies replies tcp/1024-65535 to 2001:db8:1::/64`,
+      ]);
+      expect(
+        result.denied.map(({ acl, direction, protocol, ports, peer, reply, deniedBy, before }) => ({
+          acl: acl.NetworkAclId,
+          direction,
+          protocol,
+          ports,
+          peer: peer.text,
+          reply,
+          deniedBy,
+          before,
+        })),
+      ).toEqual([
+        // Nothing matches: the final * entry (32767) decides, and an allow anywhere before it fixes it.
+        {
+          acl: id.networkAclId,
+          direction: 'egress',
+          protocol: 'tcp',
+          ports: { from: 443, to: 443 },
+          peer: '2001:db8:1:1::/64',
+          reply: false,
+          deniedBy: 32767,
+          before: 32767,
+        },
+        {
+          acl: id.networkAclId,
+          direction: 'egress',
+          protocol: 'tcp',
+          ports: EPHEMERAL,
+          peer: '2001:db8:1::/64',
+          reply: true,
+          deniedBy: 32767,
+          before: 32767,
+        },
       ]);
     });
 

@@ -3,6 +3,7 @@ import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../.
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { all, group, nodeGroups, permission, vpcConfig } from '../../testkit/snapshot-edits';
+import type { Outcome } from '../../engine/findings';
 
 type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
 
@@ -253,5 +254,101 @@ describeRule(clusterSecurityGroup, cases, () => {
       if (other === pattern) expect(outcome.annotation).toMatch(other);
       else expect(outcome.annotation).not.toMatch(other);
     }
+  });
+  describe('details', () => {
+    /** The words of a command line as a POSIX shell reads them (plain words and '…' quoted ones). */
+    const shellWords = (line: string) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+    /** Applies `aws ec2 authorize-security-group-ingress|egress` lines to a raw snapshot, as EC2 would. */
+    function applySecurityGroupCommands(s: RawSnapshot, commands: readonly string[]): void {
+      for (const line of commands) {
+        const [aws, service, operation, ...rest] = shellWords(line);
+        expect([aws, service]).toEqual(['aws', 'ec2']);
+        const direction = /^authorize-security-group-(ingress|egress)$/.exec(operation!)?.[1];
+        expect(direction).toBeDefined();
+        const options = new Map<string, string>();
+        for (let i = 0; i < rest.length; i += 2) options.set(rest[i]!.replace(/^--/, ''), rest[i + 1]!);
+        expect([...options.keys()]).toEqual(['region', 'group-id', 'ip-permissions']);
+        expect(options.get('region')).toBe(s.region);
+        const target = group(s, options.get('group-id')!);
+        const added = JSON.parse(options.get('ip-permissions')!) as Record<string, unknown>[];
+        (direction === 'ingress' ? target.IpPermissions : target.IpPermissionsEgress).push(...added);
+      }
+    }
+
+    const authorize = (direction: string, groupId: string, protocol: string, port: number, peer: string) =>
+      `aws ec2 authorize-security-group-${direction} --region eu-west-1 --group-id ${groupId} --ip-permissions ` +
+      `'[{"IpProtocol":"${protocol}","FromPort":${port},"ToPort":${port},"UserIdGroupPairs":[{"GroupId":"${peer}"}]}]'`;
+    const commandsOf = (outcome: Outcome) => outcome.details.map((d) => d.fix.commands.join('\n'));
+
+    it.each([
+      {
+        name: 'only the cluster SG, its self-reference removed: four self-referencing ingress rules',
+        mutate: all(onlyClusterSecurityGroup, dropClusterSelfReference),
+        commands: ({ clusterSecurityGroupId: c }: ClusterIds) => [
+          authorize('ingress', c, 'tcp', 443, c),
+          authorize('ingress', c, 'tcp', 10250, c),
+          authorize('ingress', c, 'tcp', 53, c),
+          authorize('ingress', c, 'udp', 53, c),
+        ],
+      },
+      {
+        name: 'node SGs egress to nowhere: egress on the cluster SG (a node group) to itself',
+        mutate: (s: RawSnapshot, ids: ClusterIds) =>
+          nodeGroups(s, ids).forEach((g) => (g.IpPermissionsEgress = [])),
+        commands: ({ clusterSecurityGroupId: c }: ClusterIds) => [
+          authorize('egress', c, 'tcp', 443, c),
+          authorize('egress', c, 'tcp', 53, c),
+          authorize('egress', c, 'udp', 53, c),
+        ],
+      },
+      {
+        name: 'kubelet: ingress on the cluster SG, which the node groups include',
+        mutate: all(dropClusterSelfReference, dropNodeFromCluster),
+        commands: ({ clusterSecurityGroupId: c }: ClusterIds) => [authorize('ingress', c, 'tcp', 10250, c)],
+      },
+      {
+        name: 'API server: ingress on the cluster SG, the control-plane group EKS manages',
+        mutate: all(dropClusterSelfReference, dropControlPlaneIngress),
+        commands: ({ clusterSecurityGroupId: c }: ClusterIds) => [authorize('ingress', c, 'tcp', 443, c)],
+      },
+    ])('$name', ({ mutate, commands }) => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      const cluster = ids[0]!;
+      mutate(snapshot, cluster, ids);
+      const outcome = runRule(clusterSecurityGroup, snapshot);
+      expect(outcome.compliance).toBe('NON_COMPLIANT');
+      expect(commandsOf(outcome)).toEqual(commands(cluster));
+      for (const detail of outcome.details) {
+        expect(detail.resourceType).toBe('AWS::EC2::SecurityGroup');
+        expect(detail.fix.documentation).toBe(
+          'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html',
+        );
+        // Every group the rule blames is named in the detail behind it.
+        for (const offender of outcome.offenders) {
+          if (detail.problem.includes('do not allow')) expect(detail.problem).toContain(offender);
+        }
+      }
+      applySecurityGroupCommands(
+        snapshot,
+        outcome.details.flatMap((d) => d.fix.commands),
+      );
+      expect(runRule(clusterSecurityGroup, snapshot).compliance).toBe('COMPLIANT');
+    });
+
+    it('says which group the command changes, and why', () => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      const { clusterSecurityGroupId: c, controlPlaneSecurityGroupId: cp, nodeSecurityGroupId: n } = ids[0]!;
+      all(dropClusterSelfReference, dropControlPlaneIngress)(snapshot, ids[0]!, ids);
+      const [detail] = runRule(clusterSecurityGroup, snapshot).details;
+      expect(detail!.problem).toBe(
+        `API server (nodes → control plane): ${c} (cluster SG), ${cp} do not allow tcp/443 from nodes ` +
+          `(no rule names ${c} (cluster SG), ${n} or covers ${ids[0]!.subnetIds[0]} 10.0.0.0/19, ` +
+          `${ids[0]!.subnetIds[1]} 10.0.32.0/19, ${ids[0]!.subnetIds[2]} 10.0.64.0/19). ` +
+          `The command adds an ingress rule for tcp/443 to ${c} (cluster SG) with itself as the source. ` +
+          'A rule on any group of the receiving side that names any group of the sending side admits the flow; ' +
+          'the cluster SG is the group EKS attaches to the control-plane ENIs and to managed nodes.',
+      );
+    });
   });
 });

@@ -1,7 +1,9 @@
 import { dhcpOptionsComplete } from '../../rules/dhcp-options-complete';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { configurations, withoutSection } from '../../testkit/snapshot-edits';
+import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, dhcpOptionsId } = ids[0]!;
@@ -168,3 +170,65 @@ const cases: RuleCase[] = [
 ];
 
 describeRule(dhcpOptionsComplete, cases);
+
+describe('DHCP_OPTIONS_COMPLETE details', () => {
+  const DOCS = 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html';
+  const variable = (vpc: string) => `DOPT_ID_${vpc.slice(4).toUpperCase()}`;
+  const replace = (region: string, vpc: string, configurations: string) => [
+    `${variable(vpc)}=$(aws ec2 create-dhcp-options --region ${region} --dhcp-configurations '${configurations}' --query DhcpOptions.DhcpOptionsId --output text)`,
+    `aws ec2 associate-dhcp-options --region ${region} --vpc-id ${vpc} --dhcp-options-id "$${variable(vpc)}"`,
+  ];
+
+  type Ids = { vpcId: string; dhcpOptionsId: string };
+  const setOf = (i: Ids) => `${i.dhcpOptionsId} (DHCP options of ${i.vpcId})`;
+  it.each<[string, string, Mutation, (ids: Ids) => string, (ids: Ids) => string, string]>([
+    [
+      'no domain-name: a new set keeps the servers and ntp-servers, and adds the Region default',
+      'cn-north-1',
+      (s) =>
+        (s.ec2.DhcpOptions[0]!.DhcpConfigurations = [
+          { Key: 'domain-name-servers', Values: [{ Value: '10.0.0.53' }] },
+          { Key: 'ntp-servers', Values: [{ Value: '169.254.169.123' }] },
+        ]),
+      (i) => i.dhcpOptionsId,
+      (i) => `${setOf(i)} has no domain-name`,
+      '[{"Key":"domain-name-servers","Values":["10.0.0.53"]},{"Key":"ntp-servers","Values":["169.254.169.123"]},{"Key":"domain-name","Values":["cn-north-1.compute.internal"]}]',
+    ],
+    [
+      'no set at all: a new set with both, for the VPC',
+      'us-east-1',
+      noOptionSet,
+      (i) => i.vpcId,
+      (i) =>
+        `${i.vpcId} has no DHCP option set (DhcpOptionsId default): no domain-name or domain-name-servers`,
+      '[{"Key":"domain-name","Values":["ec2.internal"]},{"Key":"domain-name-servers","Values":["AmazonProvidedDNS"]}]',
+    ],
+    [
+      'neither key',
+      'eu-west-1',
+      (s) => (s.ec2.DhcpOptions[0]!.DhcpConfigurations = []),
+      (i) => i.dhcpOptionsId,
+      (i) => `${setOf(i)} has no domain-name or domain-name-servers`,
+      '[{"Key":"domain-name","Values":["eu-west-1.compute.internal"]},{"Key":"domain-name-servers","Values":["AmazonProvidedDNS"]}]',
+    ],
+  ])('%s', (_name, region, mutate, resourceOf, problemOf, configurations) => {
+    const {
+      snapshot,
+      ids: [cluster],
+    } = privateClustersSnapshot(1, { region });
+    mutate(snapshot);
+    const outcome = runRule(dhcpOptionsComplete, snapshot);
+    expectDetailsCoverOffenders(outcome);
+    const resource = resourceOf(cluster!);
+    expect(outcome.details).toEqual([
+      {
+        resourceId: resource,
+        resourceType: resource.startsWith('vpc-') ? 'AWS::EC2::VPC' : 'AWS::EC2::DHCPOptions',
+        problem: problemOf(cluster!),
+        fix: { commands: replace(region, cluster!.vpcId, configurations), documentation: DOCS },
+      },
+    ]);
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(dhcpOptionsComplete, snapshot).compliance).toBe('COMPLIANT');
+  });
+});

@@ -1,8 +1,10 @@
+import { dhcpOptionsComplete } from '../../rules/dhcp-options-complete';
 import { dnsResolverAmazon } from '../../rules/dns-resolver-amazon';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { all, configurations } from '../../testkit/snapshot-edits';
+import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, dhcpOptionsId } = ids[0]!;
@@ -236,5 +238,96 @@ describeRule(dnsResolverAmazon, cases, () => {
     expect(outcome.annotation.length).toBeLessThanOrEqual(256);
     expect(outcome.annotation).toContain('192.0.2.10');
     expect(outcome.offenders).toHaveLength(41);
+  });
+});
+
+describe('DNS_RESOLVER_AMAZON details', () => {
+  const after = (mutate: Mutation, params: Record<string, string> = {}, region = 'eu-west-1') => {
+    const {
+      snapshot,
+      ids: [cluster],
+    } = privateClustersSnapshot(1, { region });
+    mutate(snapshot);
+    return { snapshot, cluster: cluster!, outcome: runRule(dnsResolverAmazon, snapshot, params) };
+  };
+
+  it('no domain-name-servers: a new set adds AmazonProvidedDNS and keeps the domain name (cn-north-1)', () => {
+    const { snapshot, cluster, outcome } = after(
+      (s) =>
+        (s.ec2.DhcpOptions[0]!.DhcpConfigurations = configurations(s).filter((c) => c.Key === 'domain-name')),
+      {},
+      'cn-north-1',
+    );
+    expectDetailsCoverOffenders(outcome);
+    const variable = `DOPT_ID_${cluster.vpcId.slice(4).toUpperCase()}`;
+    expect(outcome.details).toEqual([
+      {
+        resourceId: cluster.dhcpOptionsId,
+        resourceType: 'AWS::EC2::DHCPOptions',
+        problem: `${cluster.dhcpOptionsId} (DHCP options of ${cluster.vpcId}) has no domain-name-servers`,
+        fix: {
+          commands: [
+            `${variable}=$(aws ec2 create-dhcp-options --region cn-north-1 --dhcp-configurations '[{"Key":"domain-name","Values":["cn-north-1.compute.internal"]},{"Key":"domain-name-servers","Values":["AmazonProvidedDNS"]}]' --query DhcpOptions.DhcpOptionsId --output text)`,
+            `aws ec2 associate-dhcp-options --region cn-north-1 --vpc-id ${cluster.vpcId} --dhcp-options-id "$${variable}"`,
+          ],
+          documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html',
+        },
+      },
+    ]);
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(dnsResolverAmazon, snapshot).compliance).toBe('COMPLIANT');
+  });
+
+  it('writes the very lines DHCP_OPTIONS_COMPLETE writes for the same set, so a script of both agrees', () => {
+    const { snapshot, outcome } = after((s) => (s.ec2.DhcpOptions[0]!.DhcpConfigurations = []));
+    expect(commandsOf(outcome)).toEqual(commandsOf(runRule(dhcpOptionsComplete, snapshot)));
+    expect(commandsOf(outcome)).toHaveLength(2);
+  });
+
+  it('no set at all: the VPC gets a new set with both keys', () => {
+    const { snapshot, cluster, outcome } = after((s) => (s.ec2.Vpcs[0]!.DhcpOptionsId = 'default'));
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details.map((d) => [d.resourceId, d.resourceType])).toEqual([
+      [cluster.vpcId, 'AWS::EC2::VPC'],
+    ]);
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(dnsResolverAmazon, snapshot).compliance).toBe('COMPLIANT');
+  });
+
+  it('custom servers are not replaced: the user decides, told the VPC resolver address and every server', () => {
+    const { cluster, outcome } = after(servers('10.0.0.53', '192.0.2.10'), {
+      allowedDnsServers: '10.0.0.53',
+    });
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toHaveLength(1);
+    const [detail] = outcome.details;
+    expect(detail).toMatchObject({
+      resourceId: cluster.dhcpOptionsId,
+      resourceType: 'AWS::EC2::DHCPOptions',
+      problem:
+        `${cluster.dhcpOptionsId} (DHCP options of ${cluster.vpcId}) gives nodes the DNS servers 10.0.0.53, ` +
+        '192.0.2.10, none of them the Amazon DNS server, and 192.0.2.10 is not in allowedDnsServers: unless ' +
+        'they forward to the Route 53 Resolver, the private names of the VPC endpoints and of the EKS API ' +
+        'server resolve to public addresses the nodes cannot reach',
+      fix: {
+        commands: [],
+        documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html',
+      },
+    });
+    expect(detail!.fix.decide).toContain('Decide whether 192.0.2.10 stays');
+    expect(detail!.fix.decide).toContain(
+      `Route 53 Resolver of ${cluster.vpcId} (from inside the VPC: 169.254.169.253 or 10.0.0.2;`,
+    );
+    expect(detail!.fix.decide).toContain('allowedDnsServers');
+    expect(detail!.fix.decide).toContain('domain-name-servers is AmazonProvidedDNS');
+  });
+
+  it('no detail to act on while the VPC CIDR, and so its resolver, is unknown', () => {
+    const { outcome } = after((s) => {
+      servers('10.0.0.2')(s);
+      noVpcCidr(s);
+    });
+    expect(outcome.compliance).toBe('INSUFFICIENT_DATA');
+    expect(commandsOf(outcome)).toEqual([]);
   });
 });

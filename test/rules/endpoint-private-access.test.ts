@@ -1,7 +1,9 @@
 import { endpointPrivateAccess } from '../../rules/endpoint-private-access';
-import type { RawSnapshot } from '../../testkit/private-cluster';
+import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { vpcConfig } from '../../testkit/snapshot-edits';
+import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const cases: RuleCase[] = [
   {
@@ -52,3 +54,38 @@ const cases: RuleCase[] = [
 ];
 
 describeRule(endpointPrivateAccess, cases);
+
+describe('ENDPOINT_PRIVATE_ACCESS details', () => {
+  it.each([
+    ['eu-west-1', 'aws'],
+    ['cn-north-1', 'aws-cn'],
+  ])('private access off in %s: one update-cluster-config with its Region, which resolves it', (region) => {
+    const { snapshot } = privateClustersSnapshot(1, { region });
+    vpcConfig(snapshot).endpointPrivateAccess = false;
+    const outcome = runRule(endpointPrivateAccess, snapshot);
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toEqual([
+      {
+        resourceId: 'prod-0',
+        resourceType: 'AWS::EKS::Cluster',
+        problem:
+          'prod-0 has its API server endpoint private access off: nodes without internet access cannot reach ' +
+          'the API server, so new nodes cannot join and running ones lose the control plane',
+        fix: {
+          commands: [
+            `aws eks update-cluster-config --region ${region} --name prod-0 --resources-vpc-config endpointPrivateAccess=true`,
+          ],
+          documentation: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
+        },
+      },
+    ]);
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(endpointPrivateAccess, snapshot).compliance).toBe('COMPLIANT');
+  });
+
+  it('names nothing to fix while the snapshot does not show the setting', () => {
+    const { snapshot } = privateClustersSnapshot(1);
+    delete vpcConfig(snapshot).endpointPrivateAccess;
+    expect(runRule(endpointPrivateAccess, snapshot).details.map((d) => d.fix.commands)).toEqual([[]]);
+  });
+});

@@ -3,6 +3,7 @@ import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { vpcConfig } from '../../testkit/snapshot-edits';
+import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 type Mutation = (s: RawSnapshot) => void;
 const publicAccess =
@@ -243,5 +244,88 @@ describeRule(endpointPublicAccess, cases, () => {
     const second = runRule(endpointPublicAccess, snapshot, {}, 'prod-1');
     expect(second.compliance).toBe('NON_COMPLIANT');
     expect(second.offenders).toEqual(['prod-1']);
+  });
+});
+
+describe('ENDPOINT_PUBLIC_ACCESS details', () => {
+  const DOCS = 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html';
+  const update = (region: string, config: string) =>
+    `aws eks update-cluster-config --region ${region} --name prod-0 --resources-vpc-config ${config}`;
+  const after = (mutate: Mutation, params: Record<string, string> = {}, region = 'eu-west-1') => {
+    const { snapshot } = privateClustersSnapshot(1, { region });
+    mutate(snapshot);
+    return { snapshot, outcome: runRule(endpointPublicAccess, snapshot, params) };
+  };
+
+  it.each<[string, Mutation, Record<string, string>, string, string]>([
+    [
+      'disabled, public on: private stays on in the same call, since EKS refuses both off',
+      publicAccess(true, ['0.0.0.0/0']),
+      {},
+      'cn-north-1',
+      update('cn-north-1', 'endpointPrivateAccess=true,endpointPublicAccess=false'),
+    ],
+    [
+      'restricted, open and outside CIDRs: the ones inside allowedPublicCidrs are kept',
+      publicAccess(true, ['0.0.0.0/0', '203.0.113.0/25', '198.51.100.0/24']),
+      allowedNet,
+      'eu-west-1',
+      update('eu-west-1', `'{"publicAccessCidrs":["203.0.113.0/25"]}'`),
+    ],
+    [
+      'restricted, nothing inside allowedPublicCidrs: the allowed list of the families the cluster admits',
+      publicAccess(true, ['0.0.0.0/0']),
+      { publicAccess: 'restricted', allowedPublicCidrs: '203.0.113.0/24,2001:db8::/32,198.51.100.0/24' },
+      'cn-north-1',
+      update('cn-north-1', `'{"publicAccessCidrs":["203.0.113.0/24","198.51.100.0/24"]}'`),
+    ],
+  ])('%s', (_name, mutate, params, region, command) => {
+    const { snapshot, outcome } = after(mutate, params, region);
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toHaveLength(1);
+    expect(outcome.details[0]).toMatchObject({
+      resourceId: 'prod-0',
+      resourceType: 'AWS::EKS::Cluster',
+      fix: { commands: [command], documentation: DOCS },
+    });
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(endpointPublicAccess, snapshot, params).compliance).toBe('COMPLIANT');
+  });
+
+  it('says every CIDR that should go, untruncated, in one detail for the one call that fixes them', () => {
+    const outside = Array.from({ length: 30 }, (_, i) => `198.51.${i}.0/24`);
+    const { outcome } = after(publicAccess(true, ['0.0.0.0/0', ...outside]), allowedNet);
+    expect(outcome.details).toHaveLength(1);
+    expect(outcome.details[0]!.problem).toBe(
+      `prod-0 has its public API server endpoint on and open to the internet through 0.0.0.0/0 and admitting ${outside.join(', ')}, outside allowedPublicCidrs`,
+    );
+    expect(outcome.details[0]!.fix.commands).toEqual([
+      update('eu-west-1', `'{"publicAccessCidrs":["203.0.113.0/24"]}'`),
+    ]);
+  });
+
+  it("restricted without allowedPublicCidrs: which networks to admit is the user's choice, not a guess", () => {
+    const { outcome } = after(publicAccess(true, ['0.0.0.0/0', '::/0']), restricted);
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toHaveLength(1);
+    const { fix } = outcome.details[0]!;
+    expect(fix.commands).toEqual([]);
+    expect(fix.decide).toContain('in place of 0.0.0.0/0, ::/0 (allowedPublicCidrs is not set');
+    expect(fix.decide).toContain('endpointPrivateAccess=true,endpointPublicAccess=false');
+  });
+
+  it('restricted, allowedPublicCidrs only of a family the cluster does not admit: a decision', () => {
+    const { outcome } = after(publicAccess(true, ['0.0.0.0/0']), {
+      publicAccess: 'restricted',
+      allowedPublicCidrs: '2001:db8::/32',
+    });
+    expect(outcome.details[0]!.fix.commands).toEqual([]);
+    expect(outcome.details[0]!.fix.decide).toContain('none of allowedPublicCidrs (2001:db8::/32)');
+  });
+
+  it('no detail to act on while public access is unknown', () => {
+    const { outcome } = after(publicAccess(undefined, ['0.0.0.0/0']), restricted);
+    expect(outcome.compliance).toBe('INSUFFICIENT_DATA');
+    expect(outcome.details.flatMap((d) => d.fix.commands)).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
+import type { Outcome } from '../../engine/findings';
 import { networkAcls } from '../../rules/network-acls';
-import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { all, withoutSection, type Json } from '../../testkit/snapshot-edits';
 
 type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
@@ -364,4 +366,244 @@ const cases: RuleCase[] = [
   },
 ];
 
-describeRule(networkAcls, cases);
+/** The words of a command line as a POSIX shell reads them (plain words and '…' quoted ones). */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/**
+ * Applies `aws ec2 create-network-acl-entry` lines to a raw snapshot, as EC2 would: the entry
+ * is added to the ACL, and a rule number already used in that direction is refused.
+ */
+function applyNaclCommands(s: RawSnapshot, commands: readonly string[]): void {
+  for (const line of commands) {
+    const [aws, service, operation, ...rest] = shellWords(line);
+    expect([aws, service, operation]).toEqual(['aws', 'ec2', 'create-network-acl-entry']);
+    const options = new Map<string, string | true>();
+    for (let i = 0; i < rest.length; i++) {
+      const name = rest[i]!.replace(/^--/, '');
+      const next = rest[i + 1];
+      if (next === undefined || next.startsWith('--')) options.set(name, true);
+      else options.set(name, (i++, next));
+    }
+    expect(options.get('region')).toBe(s.region);
+    expect(options.has('egress') !== options.has('ingress')).toBe(true);
+    const egress = options.has('egress');
+    const target = acl(s, options.get('network-acl-id') as string);
+    const ruleNumber = Number(options.get('rule-number'));
+    expect(target.Entries.some((e) => e.Egress === egress && e.RuleNumber === ruleNumber)).toBe(false);
+    const range = JSON.parse(options.get('port-range') as string) as { From: number; To: number };
+    target.Entries.push({
+      RuleNumber: ruleNumber,
+      Egress: egress,
+      Protocol: options.get('protocol'),
+      RuleAction: options.get('rule-action'),
+      ...(options.has('cidr-block') ? { CidrBlock: options.get('cidr-block') } : {}),
+      ...(options.has('ipv6-cidr-block') ? { Ipv6CidrBlock: options.get('ipv6-cidr-block') } : {}),
+      PortRange: range,
+    });
+  }
+}
+
+const region = 'eu-west-1';
+const createEntry = (
+  aclId: string,
+  n: number,
+  direction: string,
+  protocol: number,
+  cidr: string,
+  ports: string,
+) =>
+  `aws ec2 create-network-acl-entry --region ${region} --network-acl-id ${aclId} --rule-number ${n} --protocol ${protocol} ` +
+  `--rule-action allow --${direction} --${cidr.includes(':') ? 'ipv6-' : ''}cidr-block ${cidr} --port-range '${ports}'`;
+const HTTPS = '{"From":443,"To":443}';
+const EPHEMERAL = '{"From":1024,"To":65535}';
+
+/** The fixture's three subnets moved to IPv6-only blocks, every flow allowed but inbound tcp/443. */
+const ipv6Only: Mutation = (s, ids) => {
+  s.ec2.Subnets.forEach((subnet, i) => {
+    delete subnet.CidrBlock;
+    subnet.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: `2001:db8:0:${i}::/64` }];
+  });
+  acl(s, ids.networkAclId).Entries = [true, false].flatMap((Egress) => [
+    { RuleNumber: 100, Egress, Protocol: '-1', RuleAction: 'allow', Ipv6CidrBlock: '::/0' },
+    { RuleNumber: 32767, Egress, Protocol: '-1', RuleAction: 'deny', Ipv6CidrBlock: '::/0' },
+  ]);
+  insertEntry(s, ids.networkAclId, {
+    RuleNumber: 90,
+    Egress: false,
+    Protocol: '6',
+    CidrBlock: undefined,
+    Ipv6CidrBlock: '::/0',
+    PortRange: { From: 443, To: 443 },
+  });
+};
+
+interface DetailCase {
+  name: string;
+  mutate: Mutation;
+  /** Every detail's command (or, for none, its decision), in order. */
+  commands: (ids: ClusterIds) => string[];
+  /** Substrings of the details' problems, in order. */
+  problems?: (ids: ClusterIds) => string[][];
+  /** Whether applying every command makes the rule compliant. */
+  fixes?: boolean;
+}
+
+const detailCases: DetailCase[] = [
+  {
+    name: 'a deny before the allow: one entry per peer CIDR, numbered below the deny',
+    mutate: denyHttpsIn,
+    commands: (ids) => [
+      createEntry(ids.networkAclId, 80, 'ingress', 6, '10.0.0.0/19', HTTPS),
+      createEntry(ids.networkAclId, 89, 'ingress', 6, '10.0.32.0/19', HTTPS),
+      createEntry(ids.networkAclId, 88, 'ingress', 6, '10.0.64.0/19', HTTPS),
+    ],
+    problems: (ids) =>
+      [0, 1, 2].map((n) => [
+        `${ids.networkAclId} ingress denies tcp/443 from 10.0.${n * 32}.0/19 (entry 90 denies it), which breaks 2 required flows: `,
+        // Every flow and every purpose, untruncated (the annotation says "+2 more").
+        `${ids.subnetIds[n]} → ${ids.subnetIds[(n + 1) % 3]} tcp/443 (API server, ${ids.interfaceEndpointIds.ec2} (ec2), ${ids.interfaceEndpointIds['ecr.api']} (ecr.api), ${ids.interfaceEndpointIds['ecr.dkr']} (ecr.dkr), ${ids.interfaceEndpointIds.sts} (sts))`,
+        'before entry 90.',
+      ]),
+    fixes: true,
+  },
+  {
+    name: 'replies with nothing but the final * entry to stop them',
+    mutate: (s, ids) => {
+      const a = acl(s, ids.networkAclId);
+      a.Entries = a.Entries.filter((e) => !(e.Egress === true && e.RuleNumber === 140));
+    },
+    commands: (ids) =>
+      [0, 32, 64].map((n, i) =>
+        createEntry(ids.networkAclId, 160 + i * 10, 'egress', 6, `10.0.${n}.0/19`, EPHEMERAL),
+      ),
+    problems: (ids) =>
+      [0, 1, 2].map((n) => [
+        `${ids.networkAclId} egress denies tcp/1024-65535 to 10.0.${n * 32}.0/19 (no entry allows it before the final * entry, which denies all traffic), which breaks 6 required flows: replies of ${ids.subnetIds[n]} → `,
+        'tcp/10250 (kubelet)',
+        'tcp/53 (CoreDNS)',
+        'before the final * entry.',
+      ]),
+    fixes: true,
+  },
+  {
+    name: 'IPv6-only subnets: --ipv6-cidr-block',
+    mutate: ipv6Only,
+    commands: (ids) => [
+      createEntry(ids.networkAclId, 80, 'ingress', 6, '2001:db8::/64', HTTPS),
+      createEntry(ids.networkAclId, 89, 'ingress', 6, '2001:db8:0:1::/64', HTTPS),
+      createEntry(ids.networkAclId, 88, 'ingress', 6, '2001:db8:0:2::/64', HTTPS),
+    ],
+    fixes: true,
+  },
+  {
+    name: 'udp replies refused on the way in: protocol 17',
+    mutate: (s, ids) => (entry(s, ids.networkAclId, false, 150).PortRange = { From: 49152, To: 65535 }),
+    commands: (ids) =>
+      // The first denial met is for the second subnet: subnet 0 → 1's reply comes in from 1.
+      [32, 64, 0].map((n, i) =>
+        createEntry(ids.networkAclId, 160 + i * 10, 'ingress', 17, `10.0.${n}.0/19`, EPHEMERAL),
+      ),
+    fixes: true,
+  },
+  {
+    name: 'the deny is entry 1: no number is free before it, so renumbering is the decision',
+    mutate: (s, ids) =>
+      insertEntry(s, ids.networkAclId, {
+        RuleNumber: 1,
+        Egress: false,
+        Protocol: '6',
+        PortRange: { From: 443, To: 443 },
+      }),
+    commands: (ids) =>
+      [0, 32, 64].map(
+        () =>
+          `decide: No ingress rule number below 1 is free in ${ids.networkAclId}, so the entry cannot go before entry 1.`,
+      ),
+  },
+];
+
+function detailLines(outcome: Outcome): string[] {
+  return outcome.details.map((d) =>
+    d.fix.commands.length > 0 ? d.fix.commands.join('\n') : `decide: ${d.fix.decide!.split(' Renumber')[0]}`,
+  );
+}
+
+describeRule(networkAcls, cases, () => {
+  describe('details', () => {
+    it.each(detailCases)('$name', ({ mutate, commands, problems, fixes }) => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      mutate(snapshot, ids[0]!);
+      const outcome = runRule(networkAcls, snapshot);
+      expect(outcome.compliance).toBe('NON_COMPLIANT');
+      expect(detailLines(outcome)).toEqual(commands(ids[0]!));
+      for (const detail of outcome.details) {
+        expect(detail).toMatchObject({
+          resourceType: 'AWS::EC2::NetworkAcl',
+          resourceId: ids[0]!.networkAclId,
+        });
+        expect(detail.fix.documentation).toBe(
+          'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
+        );
+      }
+      problems?.(ids[0]!).forEach((parts, i) => {
+        for (const part of parts) expect(outcome.details[i]!.problem).toContain(part);
+      });
+      if (!fixes) return;
+      applyNaclCommands(
+        snapshot,
+        outcome.details.flatMap((d) => d.fix.commands),
+      );
+      expect(runRule(networkAcls, snapshot).compliance).toBe('COMPLIANT');
+    });
+
+    it('an unreadable entry before the deny: the entry goes before it too', () => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      const id = ids[0]!;
+      denyHttpsIn(snapshot, id);
+      // An action EC2 does not know, on part of one peer: it decides that part, no one knows how.
+      insertEntry(snapshot, id.networkAclId, {
+        RuleNumber: 50,
+        Egress: false,
+        Protocol: '6',
+        RuleAction: 'drop',
+        CidrBlock: '10.0.0.0/24',
+      });
+      const outcome = runRule(networkAcls, snapshot);
+      const first = outcome.details[0]!;
+      expect(first.problem).toContain(
+        '(entry 90 denies it, and entry 50 before it cannot be fully read from the snapshot)',
+      );
+      expect(first.fix.commands).toEqual([
+        createEntry(id.networkAclId, 40, 'ingress', 6, '10.0.0.0/19', HTTPS),
+      ]);
+      // The other peers meet no unreadable entry: their entries need only precede the deny.
+      expect(outcome.details[1]!.fix.commands).toEqual([
+        createEntry(id.networkAclId, 80, 'ingress', 6, '10.0.32.0/19', HTTPS),
+      ]);
+    });
+
+    it('every NON_COMPLIANT case: each offender has a detail, each detail a command or a decision', () => {
+      for (const c of cases.filter((k) => k.expected === 'NON_COMPLIANT')) {
+        const { snapshot, ids } = privateClustersSnapshot(1);
+        c.mutate?.(snapshot, ids[0]!, ids);
+        const outcome = runRule(networkAcls, snapshot, c.params);
+        const named = new Set(outcome.details.map((d) => d.resourceId));
+        for (const offender of outcome.offenders) expect(named).toContain(offender);
+        for (const detail of outcome.details) {
+          expect(detail.fix.commands.length > 0 || (detail.fix.decide ?? '').length > 0).toBe(true);
+          expect(detail.fix.documentation).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+        }
+      }
+    });
+
+    it('an endpoint that may not be judged gets no fix of its own (the engine asks for the missing data)', () => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      endpointBehindClosedAcl(undefined)(snapshot, ids[0]!);
+      const outcome = runRule(networkAcls, snapshot);
+      expect(outcome.compliance).toBe('INSUFFICIENT_DATA');
+      for (const detail of outcome.details) expect(detail.fix.commands).toEqual([]);
+    });
+  });
+});

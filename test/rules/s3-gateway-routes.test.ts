@@ -1,7 +1,9 @@
 import { s3GatewayRoutes } from '../../rules/s3-gateway-routes';
-import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { endpoint, table, type Json } from '../../testkit/snapshot-edits';
+import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
 
 const gateway = (s: RawSnapshot, ids: ClusterIds) => endpoint(s, ids.s3GatewayEndpointId);
 
@@ -283,5 +285,78 @@ describeRule(s3GatewayRoutes, [...compliant, ...nonCompliant, ...notApplicable, 
       needs: ['VpcEndpoints', 'RouteTables'],
       parameters: ['requiredServices', 'nodeSubnetIds'],
     });
+  });
+});
+
+describe('S3_GATEWAY_ROUTES details', () => {
+  const setUp = (region: string) => {
+    const { snapshot, ids } = privateClustersSnapshot(1, { region });
+    return { snapshot, ids: ids[0]! };
+  };
+  const DOCS = 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html';
+  const attach = (region: string, gatewayId: string, tableId: string) =>
+    `aws ec2 modify-vpc-endpoint --region ${region} --vpc-endpoint-id ${gatewayId} --add-route-table-ids ${tableId}`;
+
+  it('the private table detached: one detail per node subnet, each attaching the table (run once)', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    gateway(snapshot, ids).RouteTableIds = [];
+    const outcome = runRule(s3GatewayRoutes, snapshot);
+    expect(outcome.details).toEqual(
+      ids.subnetIds.map((subnetId) => ({
+        resourceId: subnetId,
+        resourceType: 'AWS::EC2::Subnet',
+        problem: `node subnet ${subnetId} uses route table ${ids.privateRouteTableId}, which has no route to S3 through s3 Gateway endpoint ${ids.s3GatewayEndpointId}: its nodes cannot pull image layers from S3`,
+        fix: {
+          commands: [attach('eu-west-1', ids.s3GatewayEndpointId, ids.privateRouteTableId)],
+          documentation: DOCS,
+        },
+      })),
+    );
+    // The table is an offender too: every detail names it.
+    expect(outcome.offenders).toContain(ids.privateRouteTableId);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(s3GatewayRoutes, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('China, two unattached tables: each subnet gets its own table attached', () => {
+    const { snapshot, ids } = setUp('cn-north-1');
+    ownTable(snapshot, ids, ids.subnetIds[2]!);
+    unassociate(snapshot, ids, ids.subnetIds[0]!);
+    const outcome = runRule(s3GatewayRoutes, snapshot);
+    expect(outcome.details.map((d) => [d.resourceId, d.fix.commands])).toEqual([
+      [ids.subnetIds[0], [attach('cn-north-1', ids.s3GatewayEndpointId, ids.mainRouteTableId)]],
+      [ids.subnetIds[2], [attach('cn-north-1', ids.s3GatewayEndpointId, OWN_TABLE)]],
+    ]);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(s3GatewayRoutes, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('GovCloud, two Gateway endpoints: the table goes to the first', () => {
+    const { snapshot, ids } = setUp('us-gov-west-1');
+    addSecondGateway(snapshot, ids, { RouteTableIds: [] });
+    ownTable(snapshot, ids, ids.subnetIds[1]!);
+    const outcome = runRule(s3GatewayRoutes, snapshot);
+    expect(outcome.details).toEqual([
+      expect.objectContaining({
+        resourceId: ids.subnetIds[1],
+        problem: expect.stringContaining(
+          `through s3 Gateway endpoint ${ids.s3GatewayEndpointId}, ${SECOND_GATEWAY}:`,
+        ),
+        fix: { commands: [attach('us-gov-west-1', ids.s3GatewayEndpointId, OWN_TABLE)], documentation: DOCS },
+      }),
+    ]);
+    expectOffendersCovered(outcome);
+    expect(outcomeAfterFix(s3GatewayRoutes, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('a node subnet whose table the snapshot does not show gets no guessed command', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    gateway(snapshot, ids).RouteTableIds = [];
+    const params = { nodeSubnetIds: 'subnet-0ffffffffffffffff' };
+    const outcome = runRule(s3GatewayRoutes, snapshot, params);
+    expect(outcome.compliance).toBe('NON_COMPLIANT');
+    expect(outcome.details.map((d) => d.resourceId)).toEqual(ids.subnetIds);
   });
 });

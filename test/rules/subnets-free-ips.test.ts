@@ -1,7 +1,9 @@
 import { subnetsFreeIps } from '../../rules/subnets-free-ips';
 import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { all, subnet, vpcConfig } from '../../testkit/snapshot-edits';
+import { expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB, subnetC] = ids[0]!.subnetIds as [string, string, string];
@@ -144,3 +146,32 @@ const cases: RuleCase[] = [
 ];
 
 describeRule(subnetsFreeIps, cases);
+
+describe('SUBNETS_FREE_IPS details', () => {
+  it('one decision per full subnet, listing the roomy subnets of its zone (cn-north-1)', () => {
+    const { snapshot } = privateClustersSnapshot(1, { region: 'cn-north-1' });
+    for (const mutate of [free(subnetA, 2), free(subnetB, 5), addNodeOnlySubnet(11)]) mutate(snapshot);
+    const outcome = runRule(subnetsFreeIps, snapshot, { minFreeIps: '10' });
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details.map((d) => [d.resourceId, d.resourceType, d.fix.commands])).toEqual([
+      [subnetA, 'AWS::EC2::Subnet', []],
+      [subnetB, 'AWS::EC2::Subnet', []],
+    ]);
+    const [a, b] = outcome.details;
+    expect(a!.problem).toBe(
+      `${subnetA} (cn-north-1a), a cluster subnet of prod-0, has 2 free IP addresses, fewer than 10: EKS places network interfaces of the control plane in the cluster subnets when it creates, upgrades or scales it, and needs at least 6 free addresses there (16 recommended)`,
+    );
+    expect(a!.fix.decide).toContain(`Free addresses in ${subnetA}`);
+    expect(a!.fix.decide).toContain(
+      'aws eks update-cluster-config --name prod-0 --resources-vpc-config subnetIds=<the new list>',
+    );
+    // The node-only subnet shares subnet A's zone and has room; subnet B's zone has none.
+    expect(a!.fix.decide).toContain(
+      `with at least 10 free addresses: cn-north-1a: ${NODE_ONLY} (11 free addresses).`,
+    );
+    expect(b!.fix.decide).toContain('shows no other subnet of');
+    expect(a!.fix.documentation).toBe(
+      'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#cluster-subnets',
+    );
+  });
+});

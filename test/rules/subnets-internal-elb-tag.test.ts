@@ -3,6 +3,7 @@ import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../tes
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { all, subnet } from '../../testkit/snapshot-edits';
+import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB] = ids[0]!.subnetIds as [string, string, string];
@@ -194,5 +195,42 @@ describeRule(subnetsInternalElbTag, cases, () => {
     const owner = runRule(subnetsInternalElbTag, snapshot, {}, 'prod-1');
     expect(owner.compliance).toBe('NON_COMPLIANT');
     expect(owner.offenders).toEqual([foreign]);
+  });
+});
+
+describe('SUBNETS_INTERNAL_ELB_TAG details', () => {
+  const tagCommand = (region: string, id: string) =>
+    `aws ec2 create-tags --region ${region} --resources ${id} --tags '[{"Key":"${TAG}","Value":"1"}]'`;
+
+  it('one create-tags per subnet, missing or wrong alike, which resolves it (cn-north-1)', () => {
+    const { snapshot } = privateClustersSnapshot(1, { region: 'cn-north-1' });
+    retag(subnetA, (list) => list.filter((t) => t.Key !== TAG))(snapshot);
+    elbTagValue(subnetB, 'true')(snapshot);
+    const outcome = runRule(subnetsInternalElbTag, snapshot);
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toEqual([
+      {
+        resourceId: subnetA,
+        resourceType: 'AWS::EC2::Subnet',
+        problem: `${subnetA} has no ${TAG} tag: the load balancer controller does not place internal load balancers in it`,
+        fix: {
+          commands: [tagCommand('cn-north-1', subnetA)],
+          documentation:
+            'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#node-subnet-reqs',
+        },
+      },
+      {
+        resourceId: subnetB,
+        resourceType: 'AWS::EC2::Subnet',
+        problem: `${subnetB} has the tag ${TAG} set to "true", not 1 or empty: the load balancer controller does not place internal load balancers in it`,
+        fix: {
+          commands: [tagCommand('cn-north-1', subnetB)],
+          documentation:
+            'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#node-subnet-reqs',
+        },
+      },
+    ]);
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(subnetsInternalElbTag, snapshot).compliance).toBe('COMPLIANT');
   });
 });

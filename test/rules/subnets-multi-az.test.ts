@@ -1,7 +1,9 @@
 import { subnetsMultiAz } from '../../rules/subnets-multi-az';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { all, subnet, vpcConfig } from '../../testkit/snapshot-edits';
+import { expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB, subnetC] = ids[0]!.subnetIds as [string, string, string];
@@ -128,3 +130,46 @@ const cases: RuleCase[] = [
 ];
 
 describeRule(subnetsMultiAz, cases);
+
+describe('SUBNETS_MULTI_AZ details', () => {
+  const DOCS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#cluster-subnets';
+
+  it("every cluster subnet in one zone: a decision (EKS takes only the zones the cluster was created with), listing the other zones' subnets", () => {
+    const { snapshot } = privateClustersSnapshot(1, { region: 'cn-north-1' });
+    // Two cluster subnets in cn-north-1a; the third subnet of the VPC, in cn-north-1c, is a candidate.
+    clusterSubnets(subnetA, subnetB)(snapshot);
+    zone(subnetB, 'cn-north-1a')(snapshot);
+    const outcome = runRule(subnetsMultiAz, snapshot);
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toHaveLength(1);
+    expect(outcome.details[0]).toMatchObject({
+      resourceId: 'prod-0',
+      resourceType: 'AWS::EKS::Cluster',
+      problem: `the cluster subnets of prod-0, ${subnetA}, ${subnetB}, are all in cn-north-1a: an outage of that Availability Zone takes down every network interface of the control plane in the VPC`,
+      fix: { commands: [], documentation: DOCS },
+    });
+    const decide = outcome.details[0]!.fix.decide!;
+    expect(decide).toContain('--resources-vpc-config subnetIds=<every subnet the cluster keeps or gains>');
+    expect(decide).toContain('only subnets in the Availability Zones the cluster was created with');
+    expect(decide).toContain(`in other Availability Zones: cn-north-1c: ${subnetC} (8136 free addresses).`);
+  });
+
+  it('no subnet elsewhere: the decision says to create one', () => {
+    const { snapshot } = privateClustersSnapshot(1);
+    zone(subnetB, 'eu-west-1a')(snapshot);
+    zone(subnetC, 'eu-west-1a')(snapshot);
+    const outcome = runRule(subnetsMultiAz, snapshot);
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details[0]!.fix.decide).toContain('shows no subnet of');
+  });
+
+  it('no cluster subnets at all: the cluster is the one thing to name', () => {
+    const { snapshot } = privateClustersSnapshot(1);
+    clusterSubnets()(snapshot);
+    const outcome = runRule(subnetsMultiAz, snapshot);
+    expect(outcome.details.map((d) => [d.resourceId, d.problem])).toEqual([
+      ['prod-0', 'prod-0 has no cluster subnets (resourcesVpcConfig.subnetIds is empty)'],
+    ]);
+    expect(outcome.details[0]!.fix.decide).toContain(`eu-west-1a: ${subnetA}`);
+  });
+});

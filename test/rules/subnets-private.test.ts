@@ -2,7 +2,15 @@ import { subnetsPrivate } from '../../rules/subnets-private';
 import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
-import { all, subnet, table, withoutSection, type Json } from '../../testkit/snapshot-edits';
+import {
+  all,
+  subnet,
+  table,
+  withoutSection,
+  type Json,
+  type Mutation as Edit,
+} from '../../testkit/snapshot-edits';
+import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, subnetIds, privateRouteTableId, mainRouteTableId } = ids[0]!;
@@ -401,5 +409,141 @@ describeRule(subnetsPrivate, cases, () => {
     });
     // The same subnet is a violation for the cluster whose VPC holds it.
     expect(runRule(subnetsPrivate, snapshot, {}, 'prod-1').offenders).toEqual([foreign]);
+  });
+});
+
+describe('SUBNETS_PRIVATE details', () => {
+  const after = (mutate: Edit, params: Record<string, string> = {}, region = 'eu-west-1') => {
+    const { snapshot, ids: every } = privateClustersSnapshot(1, { region });
+    mutate(snapshot, every[0]!, every);
+    return { snapshot, outcome: runRule(subnetsPrivate, snapshot, params) };
+  };
+
+  it('a table of node subnets alone: each route is deleted by its destination; public IPs stop (cn-north-1)', () => {
+    const { snapshot, outcome } = after(
+      all(
+        publicIp(subnetA, true),
+        addRoute(privateRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW }),
+        addRoute(privateRouteTableId, {
+          DestinationIpv6CidrBlock: '::/0',
+          EgressOnlyInternetGatewayId: EIGW,
+        }),
+      ),
+      {},
+      'cn-north-1',
+    );
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toEqual([
+      {
+        resourceId: subnetA,
+        resourceType: 'AWS::EC2::Subnet',
+        problem: `${subnetA} gives every instance launched in it a public IPv4 address (MapPublicIpOnLaunch is true); instances already running keep theirs until they are replaced`,
+        fix: {
+          commands: [
+            `aws ec2 modify-subnet-attribute --region cn-north-1 --subnet-id ${subnetA} --no-map-public-ip-on-launch`,
+          ],
+          documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html',
+        },
+      },
+      {
+        resourceId: privateRouteTableId,
+        resourceType: 'AWS::EC2::RouteTable',
+        problem: `route table ${privateRouteTableId} of node subnets ${allSubnets} sends 0.0.0.0/0 to internet gateway ${IGW}`,
+        fix: {
+          commands: [
+            `aws ec2 delete-route --region cn-north-1 --route-table-id ${privateRouteTableId} --destination-cidr-block 0.0.0.0/0`,
+          ],
+          documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html',
+        },
+      },
+      {
+        resourceId: privateRouteTableId,
+        resourceType: 'AWS::EC2::RouteTable',
+        problem: `route table ${privateRouteTableId} of node subnets ${allSubnets} sends ::/0 to egress-only internet gateway ${EIGW} (egressMode=nat would accept it)`,
+        fix: {
+          commands: [
+            `aws ec2 delete-route --region cn-north-1 --route-table-id ${privateRouteTableId} --destination-ipv6-cidr-block ::/0`,
+          ],
+          documentation: 'https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html',
+        },
+      },
+    ]);
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(subnetsPrivate, snapshot).compliance).toBe('COMPLIANT');
+  });
+
+  it('egressMode=nat: only the internet gateway route goes, by its prefix list', () => {
+    const { snapshot, outcome } = after(
+      all(
+        addRoute(privateRouteTableId, { DestinationPrefixListId: 'pl-0123', GatewayId: IGW }),
+        addRoute(privateRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: NAT }),
+      ),
+      { egressMode: 'nat' },
+    );
+    expect(commandsOf(outcome)).toEqual([
+      `aws ec2 delete-route --region eu-west-1 --route-table-id ${privateRouteTableId} --destination-prefix-list-id pl-0123`,
+    ]);
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(subnetsPrivate, snapshot, { egressMode: 'nat' }).compliance).toBe('COMPLIANT');
+  });
+
+  it('a table that also serves another subnet: a decision naming it, with the command if they agree', () => {
+    const { outcome } = after(
+      all(
+        addExtraSubnet(),
+        (s) => {
+          // EXTRA moves onto the node subnets' table.
+          s.ec2.RouteTables = s.ec2.RouteTables.filter((t) => t.RouteTableId !== EXTRA_TABLE);
+          (table(s, privateRouteTableId).Associations as Json[]).push({ SubnetId: EXTRA, Main: false });
+        },
+        addRoute(privateRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW }),
+      ),
+    );
+    expectDetailsCoverOffenders(outcome);
+    const [detail] = outcome.details;
+    expect(detail!.fix.commands).toEqual([]);
+    expect(detail!.fix.decide).toContain(
+      `${privateRouteTableId} also serves ${EXTRA}, so deleting the route takes it from them too`,
+    );
+    expect(detail!.fix.decide).toContain(
+      `If not, delete it: aws ec2 delete-route --region eu-west-1 --route-table-id ${privateRouteTableId} --destination-cidr-block 0.0.0.0/0.`,
+    );
+    expect(detail!.fix.decide).toContain(`give ${allSubnets} a route table of their own`);
+  });
+
+  it('the main table: a decision, since every subnet without a table of its own uses it', () => {
+    const { outcome } = after(
+      all(
+        (s) => {
+          const associations = table(s, privateRouteTableId).Associations as Json[];
+          table(s, privateRouteTableId).Associations = associations.filter((a) => a.SubnetId !== subnetC);
+        },
+        addRoute(mainRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW }),
+      ),
+    );
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details).toHaveLength(1);
+    expect(outcome.details[0]!.fix.commands).toEqual([]);
+    expect(outcome.details[0]!.fix.decide).toContain(
+      `${mainRouteTableId} is the main route table of ${vpcId}, used by every subnet without a route table of its own, so`,
+    );
+  });
+
+  it('the main table serving a subnet outside the cluster names it too', () => {
+    const { outcome } = after(
+      all(
+        (s) => {
+          const associations = table(s, privateRouteTableId).Associations as Json[];
+          table(s, privateRouteTableId).Associations = associations.filter((a) => a.SubnetId !== subnetC);
+          s.ec2.Subnets.push({
+            ...structuredClone(subnet(s, subnetA)),
+            SubnetId: EXTRA,
+            CidrBlock: '10.0.128.0/24',
+          });
+        },
+        addRoute(mainRouteTableId, { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: NAT }),
+      ),
+    );
+    expect(outcome.details[0]!.fix.decide).toContain(`of its own and also serves ${EXTRA}, so`);
   });
 });

@@ -2,6 +2,7 @@ import { vpcDnsAttributes } from '../../rules/vpc-dns-attributes';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
 
 const { ids } = privateClustersSnapshot(1);
 const vpcId = ids[0]!.vpcId;
@@ -105,5 +106,51 @@ describeRule(vpcDnsAttributes, cases, () => {
     const second = runRule(vpcDnsAttributes, snapshot, {}, 'prod-1');
     expect(second.compliance).toBe('NON_COMPLIANT');
     expect(second.offenders).toEqual([both[1]!.vpcId]);
+  });
+});
+
+describe('VPC_DNS_ATTRIBUTES details', () => {
+  const DOCS = 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html';
+  const modify = (region: string, vpc: string, flag: string) =>
+    `aws ec2 modify-vpc-attribute --region ${region} --vpc-id ${vpc} --${flag}`;
+
+  it.each<[string, { Value?: boolean } | undefined, { Value?: boolean } | undefined, string[][]]>([
+    ['resolution off', { Value: false }, { Value: true }, [['enable-dns-support']]],
+    ['hostnames off', { Value: true }, { Value: false }, [['enable-dns-hostnames']]],
+    // One attribute per call, resolution first: EC2 turns hostnames on only with resolution on.
+    ['both off', { Value: false }, { Value: false }, [['enable-dns-support'], ['enable-dns-hostnames']]],
+    [
+      'hostnames off, resolution unknown',
+      {},
+      { Value: false },
+      [['enable-dns-support', 'enable-dns-hostnames']],
+    ],
+  ])('%s (cn-north-1)', (_name, support, hostnames, flags) => {
+    const { snapshot, ids } = privateClustersSnapshot(1, { region: 'cn-north-1' });
+    const vpc = ids[0]!.vpcId;
+    snapshot.ec2.VpcAttributes[vpc] = { EnableDnsSupport: support, EnableDnsHostnames: hostnames };
+    const outcome = runRule(vpcDnsAttributes, snapshot);
+    expectDetailsCoverOffenders(outcome);
+    expect(outcome.details.map((d) => [d.resourceId, d.resourceType, d.fix.documentation])).toEqual(
+      flags.map(() => [vpc, 'AWS::EC2::VPC', DOCS]),
+    );
+    expect(outcome.details.map((d) => d.fix.commands)).toEqual(
+      flags.map((list) => list.map((flag) => modify('cn-north-1', vpc, flag))),
+    );
+    applyFixes(snapshot, commandsOf(outcome));
+    expect(runRule(vpcDnsAttributes, snapshot).compliance).toBe('COMPLIANT');
+  });
+
+  it('says what each attribute breaks', () => {
+    const { snapshot, ids } = privateClustersSnapshot(1);
+    const vpc = ids[0]!.vpcId;
+    snapshot.ec2.VpcAttributes[vpc] = {
+      EnableDnsSupport: { Value: false },
+      EnableDnsHostnames: { Value: false },
+    };
+    expect(runRule(vpcDnsAttributes, snapshot).details.map((d) => d.problem)).toEqual([
+      `${vpc} has DNS resolution (enableDnsSupport) off: the Amazon DNS server does not answer its instances, so nodes resolve neither the VPC endpoints nor the EKS API server`,
+      `${vpc} has DNS hostnames (enableDnsHostnames) off: the private hosted zones of interface endpoints with private DNS and of the private EKS API server endpoint do not answer in it`,
+    ]);
   });
 });

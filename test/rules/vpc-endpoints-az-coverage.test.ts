@@ -1,7 +1,9 @@
 import { vpcEndpointsAzCoverage } from '../../rules/vpc-endpoints-az-coverage';
-import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { endpoint, iface, subnet } from '../../testkit/snapshot-edits';
+import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
 
 /** The testkit's third subnet is in `<region>c`; dropping it leaves the endpoint in a and b only. */
 const dropThirdSubnet = (s: RawSnapshot, ids: ClusterIds, service: string) => {
@@ -225,3 +227,73 @@ describeRule(
     });
   },
 );
+
+describe('VPC_ENDPOINTS_AZ_COVERAGE details', () => {
+  const setUp = (region: string) => {
+    const { snapshot, ids } = privateClustersSnapshot(1, { region });
+    return { snapshot, ids: ids[0]! };
+  };
+  const DOCS =
+    'https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#add-remove-subnets';
+
+  it('one zone missing: the endpoint, and the node subnet of that zone added to it', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    dropThirdSubnet(snapshot, ids, 'sts');
+    const outcome = runRule(vpcEndpointsAzCoverage, snapshot);
+    const id = iface(ids, 'sts');
+    expect(outcome.details).toEqual([
+      {
+        resourceId: id,
+        resourceType: 'AWS::EC2::VPCEndpoint',
+        problem: `${id} (sts) has no subnet in eu-west-1c, where node subnet ${ids.subnetIds[2]} is: nodes there reach it across zones and lose it when another zone fails`,
+        fix: {
+          commands: [
+            `aws ec2 modify-vpc-endpoint --region eu-west-1 --vpc-endpoint-id ${id} --add-subnet-ids ${ids.subnetIds[2]}`,
+          ],
+          documentation: DOCS,
+        },
+      },
+    ]);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsAzCoverage, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('China, two zones missing: one detail per zone, each with its own subnet', () => {
+    const { snapshot, ids } = setUp('cn-north-1');
+    const id = iface(ids, 'ecr.dkr');
+    endpoint(snapshot, id).SubnetIds = [ids.subnetIds[0]];
+    const outcome = runRule(vpcEndpointsAzCoverage, snapshot);
+    expect(outcome.annotation).toBe(`${id} (ecr.dkr) has no subnet in cn-north-1b, cn-north-1c`);
+    expect(outcome.details.map((d) => [d.resourceId, d.problem.split(',')[0], d.fix.commands])).toEqual(
+      [1, 2].map((n) => [
+        id,
+        `${id} (ecr.dkr) has no subnet in cn-north-1${'abc'[n]}`,
+        [
+          `aws ec2 modify-vpc-endpoint --region cn-north-1 --vpc-endpoint-id ${id} --add-subnet-ids ${ids.subnetIds[n]}`,
+        ],
+      ]),
+    );
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsAzCoverage, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('GovCloud, two endpoints and a node subnet from nodeSubnetIds: the first node subnet of each zone', () => {
+    const { snapshot, ids } = setUp('us-gov-west-1');
+    dropThirdSubnet(snapshot, ids, 'ec2');
+    dropThirdSubnet(snapshot, ids, 'sts');
+    addSubnet(snapshot, ids, 'us-gov-west-1c');
+    const params = { nodeSubnetIds: EXTRA_SUBNET };
+    const outcome = runRule(vpcEndpointsAzCoverage, snapshot, params);
+    expect(
+      outcome.details.map((d) => [d.resourceId, d.fix.commands[0]!.split(' --add-subnet-ids ')[1]]),
+    ).toEqual([
+      [iface(ids, 'ec2'), ids.subnetIds[2]],
+      [iface(ids, 'sts'), ids.subnetIds[2]],
+    ]);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsAzCoverage, snapshot, outcome, params).compliance).toBe('COMPLIANT');
+  });
+});

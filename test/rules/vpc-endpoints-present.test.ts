@@ -1,8 +1,10 @@
+import * as endpointCommands from '../../fixes/endpoint-commands';
 import { vpcEndpointsPresent } from '../../rules/vpc-endpoints-present';
-import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
+import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { endpoint, iface, type Json } from '../../testkit/snapshot-edits';
+import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
 
 const remove = (s: RawSnapshot, id: string) => {
   s.ec2.VpcEndpoints = s.ec2.VpcEndpoints.filter((e) => e.VpcEndpointId !== id);
@@ -250,3 +252,202 @@ describeRule(
     });
   },
 );
+
+describe('VPC_ENDPOINTS_PRESENT details', () => {
+  const setUp = (region: string, clusters = 1) => {
+    const { snapshot, ids } = privateClustersSnapshot(clusters, { region });
+    return { snapshot, ids: ids[0]! };
+  };
+  const interfaceCreate = (ids: ClusterIds, region: string, name: string, groups: string) =>
+    `aws ec2 create-vpc-endpoint --region ${region} --vpc-id ${ids.vpcId} --vpc-endpoint-type Interface ` +
+    `--service-name ${name} --subnet-ids ${ids.subnetIds.join(' ')} --security-group-ids ${groups} --private-dns-enabled`;
+
+  it('a missing service: the VPC, and an Interface endpoint in every node zone with the groups other endpoints use', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    remove(snapshot, iface(ids, 'ecr.dkr'));
+    const outcome = runRule(vpcEndpointsPresent, snapshot);
+    expect(outcome.details).toEqual([
+      {
+        resourceId: ids.vpcId,
+        resourceType: 'AWS::EC2::VPC',
+        problem: `${ids.vpcId} has no VPC endpoint of ecr.dkr: nodes without internet cannot reach ecr.dkr`,
+        fix: {
+          commands: [
+            interfaceCreate(ids, 'eu-west-1', 'com.amazonaws.eu-west-1.ecr.dkr', ids.endpointSecurityGroupId),
+          ],
+          documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html',
+        },
+      },
+    ]);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('China, SPEC §5 example: the missing name is looked up, the pendingAcceptance endpoint is a decision', () => {
+    const { snapshot, ids } = setUp('cn-north-1');
+    remove(snapshot, iface(ids, 'ecr.dkr'));
+    endpoint(snapshot, iface(ids, 'sts')).State = 'pendingAcceptance';
+    const outcome = runRule(vpcEndpointsPresent, snapshot);
+    expect(outcome.annotation).toBe(`missing: ecr.dkr; ${iface(ids, 'sts')} (sts) is pendingAcceptance`);
+    const lookup =
+      `"$(aws ec2 describe-vpc-endpoint-services --region cn-north-1 --filters ` +
+      `'[{"Name":"service-name","Values":["com.amazonaws.cn-north-1.ecr.dkr","cn.com.amazonaws.cn-north-1.ecr.dkr"]},` +
+      `{"Name":"service-type","Values":["Interface"]}]' --query 'ServiceNames[0]' --output text)"`;
+    expect(outcome.details).toEqual([
+      expect.objectContaining({
+        resourceId: ids.vpcId,
+        resourceType: 'AWS::EC2::VPC',
+        fix: expect.objectContaining({
+          commands: [interfaceCreate(ids, 'cn-north-1', lookup, ids.endpointSecurityGroupId)],
+        }),
+      }),
+      {
+        resourceId: iface(ids, 'sts'),
+        resourceType: 'AWS::EC2::VPCEndpoint',
+        problem: `${iface(ids, 'sts')} (sts) is pendingAcceptance: it carries no traffic, and sts has no other available Interface endpoint in ${ids.vpcId}`,
+        fix: {
+          commands: [],
+          decide: expect.stringMatching(
+            /^vpce-\w+ waits for the owner of cn\.com\.amazonaws\.cn-north-1\.sts to accept it/,
+          ),
+          documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html',
+        },
+      },
+    ]);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+  });
+
+  it('China: a name another VPC of the snapshot shows is written as it is', () => {
+    const { snapshot, ids } = setUp('cn-north-1', 2);
+    remove(snapshot, iface(ids, 'ecr.dkr'));
+    const outcome = runRule(vpcEndpointsPresent, snapshot, {}, ids.name);
+    expect(outcome.details[0]!.fix.commands).toEqual([
+      interfaceCreate(ids, 'cn-north-1', 'cn.com.amazonaws.cn-north-1.ecr.dkr', ids.endpointSecurityGroupId),
+    ]);
+    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('GovCloud, no Interface endpoint left: the security group comes first, once, then every endpoint', () => {
+    const { snapshot, ids } = setUp('us-gov-west-1');
+    snapshot.ec2.VpcEndpoints = snapshot.ec2.VpcEndpoints.filter(
+      (e) => e.VpcEndpointId === ids.s3GatewayEndpointId,
+    );
+    const outcome = runRule(vpcEndpointsPresent, snapshot);
+    expect(outcome.details.map((d) => d.problem)).toEqual(
+      ['ec2', 'ecr.api', 'ecr.dkr', 'sts'].map(
+        (service) =>
+          `${ids.vpcId} has no VPC endpoint of ${service}: nodes without internet cannot reach ${service}`,
+      ),
+    );
+    const variable = `ENDPOINT_SG_${ids.vpcId.slice(4).toUpperCase()}`;
+    const groupLines = [
+      `${variable}=$(aws ec2 create-security-group --region us-gov-west-1 --group-name private-eks-vpc-endpoints ` +
+        `--description 'HTTPS from EKS nodes to VPC interface endpoints' --vpc-id ${ids.vpcId} --query GroupId --output text)`,
+      `aws ec2 authorize-security-group-ingress --region us-gov-west-1 --group-id "$${variable}" --ip-permissions ` +
+        `'[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"UserIdGroupPairs":[{"GroupId":"${ids.clusterSecurityGroupId}"}]}]'`,
+    ];
+    for (const [detail, service] of outcome.details.map(
+      (d, i) => [d, ['ec2', 'ecr.api', 'ecr.dkr', 'sts'][i]!] as const,
+    )) {
+      // The same lines in every detail: a script of them all makes one group; any one detail alone still works.
+      expect(detail.fix.commands).toEqual([
+        ...groupLines,
+        interfaceCreate(ids, 'us-gov-west-1', `com.amazonaws.us-gov-west-1.${service}`, `"$${variable}"`),
+      ]);
+    }
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it.each([
+    ['removed', (s: RawSnapshot, ids: ClusterIds) => remove(s, ids.s3GatewayEndpointId), 'vpc'],
+    [
+      'deleting',
+      (s: RawSnapshot, ids: ClusterIds) => (endpoint(s, ids.s3GatewayEndpointId).State = 'deleting'),
+      'vpce',
+    ],
+  ])('s3 Gateway %s: a new Gateway endpoint on the node subnets’ route table', (_, mutate, resource) => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    mutate(snapshot, ids);
+    const outcome = runRule(vpcEndpointsPresent, snapshot);
+    expect(outcome.details).toHaveLength(1);
+    expect(outcome.details[0]!.resourceId).toBe(resource === 'vpc' ? ids.vpcId : ids.s3GatewayEndpointId);
+    expect(outcome.details[0]!.fix).toEqual({
+      commands: [
+        `aws ec2 create-vpc-endpoint --region eu-west-1 --vpc-id ${ids.vpcId} --vpc-endpoint-type Gateway ` +
+          `--service-name com.amazonaws.eu-west-1.s3 --route-table-ids ${ids.privateRouteTableId}`,
+      ],
+      documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html',
+    });
+    expectOffendersCovered(outcome);
+    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it.each([
+    ['a Gateway ec2 endpoint', (e: Json) => (e.VpcEndpointType = 'Gateway')],
+    ['a failed ec2 endpoint', (e: Json) => (e.State = 'failed')],
+    ['a rejected ec2 endpoint', (e: Json) => (e.State = 'rejected')],
+  ])('%s: the endpoint, and a new Interface endpoint in its place', (_, edit) => {
+    const { snapshot, ids } = setUp('us-gov-west-1');
+    edit(endpoint(snapshot, iface(ids, 'ec2')));
+    const outcome = runRule(vpcEndpointsPresent, snapshot);
+    expect(outcome.details).toEqual([
+      expect.objectContaining({
+        resourceId: iface(ids, 'ec2'),
+        resourceType: 'AWS::EC2::VPCEndpoint',
+        fix: expect.objectContaining({
+          commands: [
+            interfaceCreate(
+              ids,
+              'us-gov-west-1',
+              'com.amazonaws.us-gov-west-1.ec2',
+              ids.endpointSecurityGroupId,
+            ),
+          ],
+        }),
+      }),
+    ]);
+    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('a pending endpoint: wait, not a second endpoint beside it', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    endpoint(snapshot, iface(ids, 'ecr.api')).State = 'pending';
+    const [detail] = runRule(vpcEndpointsPresent, snapshot).details;
+    expect(detail!.fix.commands).toEqual([]);
+    expect(detail!.fix.decide).toMatch(/is still being created: check again in a few minutes/);
+  });
+
+  it('turns the VPC DNS attributes on before an endpoint with private DNS', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    remove(snapshot, iface(ids, 'sts'));
+    snapshot.ec2.VpcAttributes[ids.vpcId] = {
+      EnableDnsSupport: { Value: true },
+      EnableDnsHostnames: { Value: false },
+    };
+    const outcome = runRule(vpcEndpointsPresent, snapshot);
+    expect(outcome.details[0]!.fix.commands).toEqual([
+      `aws ec2 modify-vpc-attribute --region eu-west-1 --vpc-id ${ids.vpcId} --enable-dns-hostnames`,
+      interfaceCreate(ids, 'eu-west-1', 'com.amazonaws.eu-west-1.sts', ids.endpointSecurityGroupId),
+    ]);
+    expectValidCommands(outcome);
+  });
+
+  it('builds no fix for a compliant cluster', () => {
+    const build = jest.spyOn(endpointCommands, 'createEndpointFix');
+    try {
+      const { snapshot } = setUp('eu-west-1');
+      expect(runRule(vpcEndpointsPresent, snapshot).compliance).toBe('COMPLIANT');
+      expect(build).not.toHaveBeenCalled();
+      // The spy does see the rule's calls: a failing cluster makes one.
+      snapshot.ec2.VpcEndpoints.pop();
+      expect(runRule(vpcEndpointsPresent, snapshot).compliance).toBe('NON_COMPLIANT');
+      expect(build).toHaveBeenCalledTimes(1);
+    } finally {
+      build.mockRestore();
+    }
+  });
+});

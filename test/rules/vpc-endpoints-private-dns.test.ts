@@ -1,7 +1,9 @@
 import { vpcEndpointsPrivateDns } from '../../rules/vpc-endpoints-private-dns';
-import type { ClusterIds, RawSnapshot } from '../../testkit/private-cluster';
+import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
+import { runRule } from '../../testkit/run-rule';
 import { endpoint, iface, type Json } from '../../testkit/snapshot-edits';
+import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
 
 const S3_INTERFACE = 'vpce-0eeeeeeeeeeeeeeee';
 /** An s3 Interface endpoint built from the ecr.api one, so it carries subnets and groups. */
@@ -211,3 +213,96 @@ describeRule(
     });
   },
 );
+
+describe('VPC_ENDPOINTS_PRIVATE_DNS details', () => {
+  const setUp = (region: string) => {
+    const { snapshot, ids } = privateClustersSnapshot(1, { region });
+    return { snapshot, ids: ids[0]! };
+  };
+  const modify = (region: string, id: string) =>
+    `aws ec2 modify-vpc-endpoint --region ${region} --vpc-endpoint-id ${id} --private-dns-enabled`;
+  const DOCS =
+    'https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#enable-private-dns-names';
+
+  it('one endpoint off: the endpoint, and modify-vpc-endpoint --private-dns-enabled', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    endpoint(snapshot, iface(ids, 'sts')).PrivateDnsEnabled = false;
+    const outcome = runRule(vpcEndpointsPrivateDns, snapshot);
+    expect(outcome.details).toEqual([
+      {
+        resourceId: iface(ids, 'sts'),
+        resourceType: 'AWS::EC2::VPCEndpoint',
+        problem: `${iface(ids, 'sts')} (sts) has private DNS off: the nodes resolve the sts hostname to public addresses they cannot reach, not to this endpoint`,
+        fix: { commands: [modify('eu-west-1', iface(ids, 'sts'))], documentation: DOCS },
+      },
+    ]);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsPrivateDns, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('China, VPC DNS off as well: DNS support and hostnames first, then every endpoint', () => {
+    const { snapshot, ids } = setUp('cn-north-1');
+    for (const service of ['ecr.api', 'ecr.dkr'])
+      endpoint(snapshot, iface(ids, service)).PrivateDnsEnabled = false;
+    snapshot.ec2.VpcAttributes[ids.vpcId] = {
+      EnableDnsSupport: { Value: false },
+      EnableDnsHostnames: { Value: false },
+    };
+    const outcome = runRule(vpcEndpointsPrivateDns, snapshot);
+    const dns = [
+      `aws ec2 modify-vpc-attribute --region cn-north-1 --vpc-id ${ids.vpcId} --enable-dns-support`,
+      `aws ec2 modify-vpc-attribute --region cn-north-1 --vpc-id ${ids.vpcId} --enable-dns-hostnames`,
+    ];
+    expect(outcome.details.map((d) => [d.resourceId, d.fix.commands])).toEqual([
+      [iface(ids, 'ecr.api'), [...dns, modify('cn-north-1', iface(ids, 'ecr.api'))]],
+      [iface(ids, 'ecr.dkr'), [...dns, modify('cn-north-1', iface(ids, 'ecr.dkr'))]],
+    ]);
+    expectOffendersCovered(outcome);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsPrivateDns, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(snapshot.ec2.VpcAttributes[ids.vpcId]).toEqual({
+      EnableDnsSupport: { Value: true },
+      EnableDnsHostnames: { Value: true },
+    });
+  });
+
+  it('GovCloud s3 Interface without a Gateway: standard private DNS, not inbound-only', () => {
+    const { snapshot, ids } = setUp('us-gov-west-1');
+    snapshot.ec2.VpcEndpoints = snapshot.ec2.VpcEndpoints.filter(
+      (e) => e.VpcEndpointId !== ids.s3GatewayEndpointId,
+    );
+    addS3Interface(snapshot, ids, { PrivateDnsEnabled: false });
+    const outcome = runRule(vpcEndpointsPrivateDns, snapshot);
+    expect(outcome.details.map((d) => d.fix.commands)).toEqual([
+      [
+        `aws ec2 modify-vpc-endpoint --region us-gov-west-1 --vpc-endpoint-id ${S3_INTERFACE} ` +
+          `--dns-options '{"PrivateDnsOnlyForInboundResolverEndpoint":false}' --private-dns-enabled`,
+      ],
+    ]);
+    expectValidCommands(outcome);
+    expect(outcomeAfterFix(vpcEndpointsPrivateDns, snapshot, outcome).compliance).toBe('COMPLIANT');
+  });
+
+  it('a second endpoint of a service whose first holds the private DNS name: a decision, no command', () => {
+    const { snapshot, ids } = setUp('eu-west-1');
+    const copy = 'vpce-0dddddddddddddddd';
+    snapshot.ec2.VpcEndpoints.push({
+      ...structuredClone(endpoint(snapshot, iface(ids, 'ecr.dkr'))),
+      VpcEndpointId: copy,
+      PrivateDnsEnabled: false,
+    });
+    const outcome = runRule(vpcEndpointsPrivateDns, snapshot);
+    expect(outcome.details).toEqual([
+      expect.objectContaining({
+        resourceId: copy,
+        fix: {
+          commands: [],
+          decide: `${iface(ids, 'ecr.dkr')} already has private DNS for ecr.dkr in ${ids.vpcId}, so it cannot be turned on for ${copy} too. If nothing uses the endpoint-specific DNS names of ${copy}, delete it (aws ec2 delete-vpc-endpoints --region eu-west-1 --vpc-endpoint-ids ${copy}).`,
+          documentation: DOCS,
+        },
+      }),
+    ]);
+    expectOffendersCovered(outcome);
+  });
+});

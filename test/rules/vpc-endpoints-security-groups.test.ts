@@ -9,7 +9,8 @@ import {
 } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
-import { endpoint, group, nodeGroups, permission, type Json } from '../../testkit/snapshot-edits';
+import { endpoint, group, nodeGroups, permission, vpcConfig, type Json } from '../../testkit/snapshot-edits';
+import type { Outcome } from '../../engine/findings';
 
 const EXTRA_GROUP = 'sg-0e00000000000e001';
 const CUSTOM_PREFIX_LIST = 'pl-0c0ffee0c0ffee000';
@@ -346,5 +347,168 @@ describeRule(vpcEndpointsSecurityGroups, cases, () => {
     const second = runRule(vpcEndpointsSecurityGroups, snapshot, {}, ids[1]!.name);
     expect(second.compliance).toBe('NON_COMPLIANT');
     expect(second.annotation).toContain(ids[1]!.endpointSecurityGroupId);
+  });
+  describe('details', () => {
+    /** The words of a command line as a POSIX shell reads them (plain words and '…' quoted ones). */
+    const shellWords = (line: string) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+    /** Applies `aws ec2 authorize-security-group-ingress|egress` lines to a raw snapshot, as EC2 would. */
+    function applySecurityGroupCommands(s: RawSnapshot, commands: readonly string[]): void {
+      for (const line of commands) {
+        const [aws, service, operation, ...rest] = shellWords(line);
+        expect([aws, service]).toEqual(['aws', 'ec2']);
+        const direction = /^authorize-security-group-(ingress|egress)$/.exec(operation!)?.[1];
+        expect(direction).toBeDefined();
+        const options = new Map<string, string>();
+        for (let i = 0; i < rest.length; i += 2) options.set(rest[i]!.replace(/^--/, ''), rest[i + 1]!);
+        expect([...options.keys()]).toEqual(['region', 'group-id', 'ip-permissions']);
+        expect(options.get('region')).toBe(s.region);
+        const target = group(s, options.get('group-id')!);
+        const added = JSON.parse(options.get('ip-permissions')!) as Json[];
+        (direction === 'ingress' ? target.IpPermissions : target.IpPermissionsEgress).push(...added);
+      }
+    }
+
+    const authorize = (direction: string, groupId: string, peer: string, region = 'eu-west-1') =>
+      `aws ec2 authorize-security-group-${direction} --region ${region} --group-id ${groupId} --ip-permissions ` +
+      `'[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"UserIdGroupPairs":[{"GroupId":"${peer}"}]}]'`;
+    const commandsOf = (outcome: Outcome) => outcome.details.map((d) => d.fix.commands.join('\n'));
+
+    it.each([
+      {
+        name: 'endpoint SG without ingress: one rule on it from the cluster SG, for every endpoint that shares it',
+        mutate: (s: RawSnapshot, ids: ClusterIds) => setEndpointIngress(s, ids, []),
+        commands: (ids: ClusterIds) => [
+          authorize('ingress', ids.endpointSecurityGroupId, ids.clusterSecurityGroupId),
+        ],
+      },
+      {
+        name: 'node SGs without egress: one egress rule on the cluster SG to the endpoint SG',
+        mutate: (s: RawSnapshot, ids: ClusterIds) =>
+          nodeGroups(s, ids).forEach((g) => (g.IpPermissionsEgress = [])),
+        commands: (ids: ClusterIds) => [
+          authorize('egress', ids.clusterSecurityGroupId, ids.endpointSecurityGroupId),
+        ],
+      },
+      {
+        name: 'both directions',
+        mutate: (s: RawSnapshot, ids: ClusterIds) => {
+          setEndpointIngress(s, ids, []);
+          nodeGroups(s, ids).forEach((g) => (g.IpPermissionsEgress = []));
+        },
+        commands: (ids: ClusterIds) => [
+          authorize('ingress', ids.endpointSecurityGroupId, ids.clusterSecurityGroupId),
+          authorize('egress', ids.clusterSecurityGroupId, ids.endpointSecurityGroupId),
+        ],
+      },
+      {
+        name: 'one endpoint with its own group: a rule on that group, naming only that endpoint',
+        mutate: (s: RawSnapshot, ids: ClusterIds) => isolateEndpoint(s, ids, 'sts', 'available'),
+        commands: (ids: ClusterIds) => [
+          authorize('ingress', 'sg-0e00000000000e002', ids.clusterSecurityGroupId),
+        ],
+      },
+    ])('$name', ({ mutate, commands }) => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      const cluster = ids[0]!;
+      mutate(snapshot, cluster);
+      const outcome = runRule(vpcEndpointsSecurityGroups, snapshot);
+      expect(outcome.compliance).toBe('NON_COMPLIANT');
+      expect(commandsOf(outcome)).toEqual(commands(cluster));
+      for (const detail of outcome.details) {
+        expect(detail.resourceType).toBe('AWS::EC2::SecurityGroup');
+        expect(detail.fix.documentation).toBe(vpcEndpointsSecurityGroups.meta.documentation);
+        // Every offender (endpoints and groups) is named in a detail.
+      }
+      const text = outcome.details.map((d) => `${d.resourceId} ${d.problem}`).join('\n');
+      for (const offender of outcome.offenders) expect(text).toContain(offender);
+      applySecurityGroupCommands(
+        snapshot,
+        outcome.details.flatMap((d) => d.fix.commands),
+      );
+      expect(runRule(vpcEndpointsSecurityGroups, snapshot).compliance).toBe('COMPLIANT');
+    });
+
+    it('lists every endpoint the rule lets through, and says which group it changes', () => {
+      const { snapshot, ids } = privateClustersSnapshot(1, { region: 'cn-northwest-1' });
+      const cluster = ids[0]!;
+      setEndpointIngress(snapshot, cluster, []);
+      const [detail, ...rest] = runRule(vpcEndpointsSecurityGroups, snapshot).details;
+      expect(rest).toEqual([]);
+      const e = cluster.interfaceEndpointIds;
+      const [s0, s1, s2] = cluster.subnetIds;
+      expect(detail).toEqual({
+        resourceId: cluster.endpointSecurityGroupId,
+        resourceType: 'AWS::EC2::SecurityGroup',
+        problem:
+          `nodes → ${e.ec2} (ec2), nodes → ${e['ecr.api']} (ecr.api), nodes → ${e['ecr.dkr']} (ecr.dkr), nodes → ${e.sts} (sts): ` +
+          `${cluster.endpointSecurityGroupId} does not allow tcp/443 from nodes (no rule names ${cluster.clusterSecurityGroupId} (cluster SG), ` +
+          `${cluster.nodeSecurityGroupId} or covers ${s0} 10.0.0.0/19, ${s1} 10.0.32.0/19, ${s2} 10.0.64.0/19). ` +
+          `The command adds an ingress rule for tcp/443 to ${cluster.endpointSecurityGroupId} with ${cluster.clusterSecurityGroupId} (cluster SG) as the source. ` +
+          'A rule on any group of the receiving side that names any group of the sending side admits the flow; ' +
+          'the cluster SG is the group EKS attaches to the control-plane ENIs and to managed nodes.',
+        fix: {
+          commands: [
+            authorize(
+              'ingress',
+              cluster.endpointSecurityGroupId,
+              cluster.clusterSecurityGroupId,
+              'cn-northwest-1',
+            ),
+          ],
+          documentation: vpcEndpointsSecurityGroups.meta.documentation,
+        },
+      });
+    });
+
+    it('an endpoint without any security group: what to decide, on the endpoint', () => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      const cluster = ids[0]!;
+      endpoint(snapshot, cluster.interfaceEndpointIds.sts!).Groups = [];
+      const outcome = runRule(vpcEndpointsSecurityGroups, snapshot);
+      expect(outcome.compliance).toBe('NON_COMPLIANT');
+      expect(outcome.details).toEqual([
+        expect.objectContaining({
+          resourceId: cluster.interfaceEndpointIds.sts,
+          resourceType: 'AWS::EC2::VPCEndpoint',
+          fix: expect.objectContaining({
+            commands: [],
+            decide:
+              `${cluster.interfaceEndpointIds.sts} has no security group in the snapshot to add a rule to. Decide which ` +
+              `security group it should carry, attach it, and allow tcp/443 from nodes in it (e.g. a rule naming ${cluster.clusterSecurityGroupId} (cluster SG)).`,
+          }),
+        }),
+      ]);
+    });
+
+    it('nodes without any security group: what to decide, on the endpoint group', () => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      const cluster = ids[0]!;
+      // No cluster SG and untagged groups: the nodes show no group; the endpoint admits one subnet by CIDR.
+      delete vpcConfig(snapshot).clusterSecurityGroupId;
+      nodeGroups(snapshot, cluster).forEach((g) => (g.Tags = []));
+      setEndpointIngress(snapshot, cluster, [https({ cidrs: ['10.0.0.0/19'] })]);
+      const outcome = runRule(vpcEndpointsSecurityGroups, snapshot);
+      expect(outcome.compliance).toBe('NON_COMPLIANT');
+      expect(outcome.details).toHaveLength(1);
+      expect(outcome.details[0]).toMatchObject({
+        resourceId: cluster.endpointSecurityGroupId,
+        fix: {
+          commands: [],
+          decide:
+            `nodes shows no security group, so no rule can name one. Decide what ${cluster.endpointSecurityGroupId} should allow: ` +
+            `a security group that nodes carries, or the CIDRs of its subnets (${cluster.subnetIds[1]} 10.0.32.0/19, ` +
+            `${cluster.subnetIds[2]} 10.0.64.0/19); then add an ingress rule for tcp/443 with it.`,
+        },
+      });
+    });
+
+    it('an endpoint that may not be judged gets no fix of its own (the engine asks for the missing data)', () => {
+      const { snapshot, ids } = privateClustersSnapshot(1);
+      isolateEndpoint(snapshot, ids[0]!, 'sts');
+      const outcome = runRule(vpcEndpointsSecurityGroups, snapshot);
+      expect(outcome.compliance).toBe('INSUFFICIENT_DATA');
+      for (const detail of outcome.details) expect(detail.fix.commands).toEqual([]);
+    });
   });
 });

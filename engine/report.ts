@@ -9,6 +9,11 @@ export interface Report {
   generatedAt: string;
   summary: Record<Compliance, number>;
   findings: Finding[];
+  /**
+   * Not a SPEC §5 key (--format json leaves it out): the partition of the account, which ARNs of
+   * the Security Hub format need and a snapshot may state apart from its Region.
+   */
+  partition?: string;
 }
 
 export function buildReport(view: SnapshotView, findings: Finding[], now: Date = new Date()): Report {
@@ -19,5 +24,6 @@ export function buildReport(view: SnapshotView, findings: Finding[], now: Date =
     generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     summary: summarize(findings),
     findings,
+    partition: view.partition,
   };
 }

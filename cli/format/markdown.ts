@@ -1,3 +1,4 @@
+import type { Detail, Finding, Fix } from '../../engine/findings';
 import type { Report } from '../../engine/report';
 import { plural, SUMMARY_ORDER } from './text';
 
@@ -10,13 +11,114 @@ export function escapeCell(text: string): string {
   return text.replace(/[\\`*|<>]/g, (ch) => `\\${ch}`).replace(/\r?\n|\r/g, '<br>');
 }
 
+/**
+ * Makes text safe in a paragraph or list item: as escapeCell, and also underscores and square
+ * brackets (emphasis, links) and `#` (a heading, were a line to start with one).
+ */
+export function escapeText(text: string): string {
+  return escapeCell(text).replace(/[_[\]#]/g, (ch) => `\\${ch}`);
+}
+
 /** Ids (cluster names, rule ids) in code spans, unless one holds a character a code span cannot. */
 function code(text: string): string {
   return /^[\w.:/-]+$/.test(text) ? `\`${text}\`` : escapeCell(text);
 }
 
-/** `--format markdown`: heading, counts and a findings table, ready to paste into a ticket. */
-export function formatMarkdown(report: Report): string {
+/** A code fence longer than any run of backticks in `lines`, so none of them can close it. */
+export function codeFence(lines: readonly string[]): string {
+  let longest = 0;
+  for (const line of lines)
+    for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** A link target markdown reads whole: blanks, brackets and parentheses percent-encoded. */
+export function linkTarget(url: string): string {
+  return url.replace(
+    /[\s()<>[\]]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+}
+
+function sameFix(a: Fix, b: Fix): boolean {
+  return (
+    a === b ||
+    (a.decide === b.decide &&
+      a.documentation === b.documentation &&
+      a.commands.length === b.commands.length &&
+      a.commands.every((command, i) => command === b.commands[i]))
+  );
+}
+
+/**
+ * A detail as a list item: `resource` (type): problem, then its fix indented under it (the
+ * commands in a shell code block, unwrapped, so they copy whole; what to decide; the page),
+ * or "Fix: as above" when the previous detail's fix is the same one.
+ */
+function detailItem(detail: Detail, previous: Detail | undefined): string[] {
+  const lines = [
+    `- ${code(detail.resourceId)} (${escapeText(detail.resourceType)}): ${escapeText(detail.problem)}`,
+  ];
+  const { fix } = detail;
+  if (previous !== undefined && sameFix(previous.fix, fix)) {
+    lines.push('', '  Fix: as above.');
+    return lines;
+  }
+  if (fix.commands.length > 0) {
+    // Every line indented, so a command that spans lines stays inside the item's code block.
+    const commandLines = fix.commands.flatMap((command) => command.split(/\r?\n|\r/));
+    const fence = codeFence(commandLines);
+    lines.push('', `  ${fence}sh`, ...commandLines.map((line) => `  ${line}`), `  ${fence}`);
+  }
+  if (fix.decide) lines.push('', `  **Decide:** ${escapeText(fix.decide)}`);
+  if (fix.documentation) lines.push('', `  [AWS documentation](${linkTarget(fix.documentation)})`);
+  return lines;
+}
+
+/** Results whose details the reader needs. */
+const DETAILED = new Set<Finding['compliance']>(['NON_COMPLIANT', 'INSUFFICIENT_DATA']);
+
+function result(compliance: Finding['compliance']): string {
+  return compliance === 'NON_COMPLIANT' ? `**${compliance}**` : compliance;
+}
+
+/** `## How to fix`: the details of the listed findings, each finding's under a heading naming it. */
+function detailSection(listed: readonly Finding[]): string[] {
+  const lines: string[] = [];
+  for (const f of listed) {
+    if (!DETAILED.has(f.compliance) || f.details.length === 0) continue;
+    if (lines.length === 0) {
+      lines.push(
+        '',
+        '## How to fix',
+        '',
+        'Commands are AWS CLI v2 command lines for a POSIX shell, with the ids of the snapshot.',
+      );
+    }
+    lines.push(
+      '',
+      `### ${f.severity} · ${code(f.resourceId)} · ${code(f.ruleId)} · ${result(f.compliance)}`,
+      '',
+    );
+    let previous: Detail | undefined;
+    for (const detail of f.details) {
+      lines.push(...detailItem(detail, previous));
+      previous = detail;
+    }
+  }
+  return lines;
+}
+
+export interface MarkdownOptions {
+  /** List COMPLIANT findings too; by default they are only counted, as in the table. */
+  all?: boolean;
+}
+
+/**
+ * `--format markdown`: heading, counts, a findings table (COMPLIANT rows counted, not listed,
+ * unless `all`), then how to fix each listed finding, ready to paste into a ticket.
+ */
+export function formatMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const clusters = new Set(report.findings.map((f) => f.resourceId)).size;
   const lines = [
     '# private-eks-guard findings',
@@ -26,16 +128,24 @@ export function formatMarkdown(report: Report): string {
     `**Summary:** ${SUMMARY_ORDER.map((key) => `${report.summary[key]} ${key}`).join(', ')}`,
     '',
   ];
+  const hidden = options.all ? 0 : report.summary.COMPLIANT;
+  let listed: readonly Finding[] = [];
   if (report.findings.length === 0) {
     lines.push('The snapshot holds no EKS clusters: nothing to check.');
+  } else if (hidden === report.findings.length) {
+    lines.push(`All ${plural(hidden, 'finding')} are COMPLIANT (--all lists them).`);
   } else {
+    listed = options.all ? report.findings : report.findings.filter((f) => f.compliance !== 'COMPLIANT');
     lines.push('| Severity | Cluster | Rule | Result | Details |', '|---|---|---|---|---|');
-    for (const f of report.findings) {
-      const result = f.compliance === 'NON_COMPLIANT' ? `**${f.compliance}**` : f.compliance;
+    for (const f of listed) {
       lines.push(
-        `| ${f.severity} | ${code(f.resourceId)} | ${code(f.ruleId)} | ${result} | ${escapeCell(f.annotation)} |`,
+        `| ${f.severity} | ${code(f.resourceId)} | ${code(f.ruleId)} | ${result(f.compliance)} | ${escapeCell(f.annotation)} |`,
       );
     }
+    if (hidden > 0) {
+      lines.push('', `${plural(hidden, 'COMPLIANT finding')} not listed (--all lists every finding).`);
+    }
   }
+  lines.push(...detailSection(listed));
   return `${lines.join('\n')}\n`;
 }

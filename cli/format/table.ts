@@ -1,4 +1,4 @@
-import type { Finding } from '../../engine/findings';
+import type { Detail, Finding, Fix } from '../../engine/findings';
 import type { Report } from '../../engine/report';
 import { paintCompliance, paintSeverity, plural, SUMMARY_ORDER, wrap, type Colors } from './text';
 
@@ -176,6 +176,200 @@ export function summaryLines(summary: Report['summary'], c: Colors): string[] {
   return lines;
 }
 
+/**
+ * A shell command line cut where a line may break: at blanks outside quotes, and at blanks
+ * between the words of a command substitution, even one in double quotes (`"$(aws … )"`),
+ * whose words a shell parses anew. A piece keeps its quotes and escapes. Undefined when the
+ * quoting does not close or the command spans lines, so the caller leaves it whole rather
+ * than guess.
+ */
+export function shellWords(command: string): string[] | undefined {
+  if (/[\r\n]/.test(command)) return undefined;
+  const pieces: string[] = [];
+  let start = 0;
+  // Open quotes and substitutions, innermost last: `'`, `"`, `(` (a command substitution or subshell).
+  const open: ("'" | '"' | '(')[] = [];
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    const inner = open.length === 0 ? undefined : open[open.length - 1];
+    if (inner === "'") {
+      if (ch === "'") open.pop();
+    } else if (ch === '\\') {
+      if (++i >= command.length) return undefined;
+    } else if (inner === '"') {
+      if (ch === '"') open.pop();
+      else if (ch === '$' && command[i + 1] === '(') {
+        open.push('(');
+        i++;
+      }
+    } else if (ch === ' ' || ch === '\t') {
+      // Outside quotes, or between the words of a substitution.
+      if (i > start) pieces.push(command.slice(start, i));
+      start = i + 1;
+    } else if (ch === "'" || ch === '"' || ch === '(') {
+      open.push(ch);
+    } else if (ch === ')' && inner === '(') {
+      open.pop();
+    }
+  }
+  if (open.length > 0) return undefined;
+  if (command.length > start) pieces.push(command.slice(start));
+  return pieces;
+}
+
+/**
+ * A command on lines of at most `width` columns, broken only between words, every line but
+ * the last ending in a space and a backslash (a POSIX shell's line continuation): copied as it
+ * stands, the lines run as the one command. An option stays on the line of its value where they fit together.
+ * A word longer than a line is never broken (that would change the command): it gets a line
+ * of its own, past the width. A command whose words cannot be told apart stays one line.
+ */
+export function commandLines(command: string, width: number, indent: string, continuation: string): string[] {
+  if (indent.length + command.length <= width) return [indent + command];
+  const words = shellWords(command);
+  if (words === undefined || words.length === 0) return [indent + command];
+  const lines: string[] = [];
+  let line = indent + words[0]!;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    // `--option value` stays together where the two fit on a line of their own.
+    const value = words[i + 1];
+    const pair = word.startsWith('--') && value !== undefined && !value.startsWith('-');
+    const text = pair ? `${word} ${value}` : word;
+    const lastText = i + (pair ? 1 : 0) === words.length - 1;
+    if (pair && continuation.length + text.length > width - (lastText ? 0 : 2)) {
+      // Too wide even on a line of its own: option and value go separately.
+      line = place(lines, line, word, width - 2, continuation);
+      continue;
+    }
+    // Room for the text and, unless it ends the command, for the backslash that continues the line.
+    line = place(lines, line, text, width - (lastText ? 0 : 2), continuation);
+    if (pair) i++;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** `text` after `line` when it fits in `room`; else `line` is done (with its backslash) and `text` starts the next. */
+function place(lines: string[], line: string, text: string, room: number, continuation: string): string {
+  if (line.length + 1 + text.length <= room) return `${line} ${text}`;
+  lines.push(`${line} \\`);
+  return continuation + text;
+}
+
+/**
+ * wrap(text, width), line for line, written onto `out` after `first` (the first line) and `rest`
+ * (the others). Text whose only white space is single inner spaces (a problem, a decision) is
+ * cut by index, without wrap's list of words and trial lines: the details of 10,000 clusters
+ * are megabytes of it (issue 10's benchmark). Anything else goes through wrap itself.
+ */
+export function wrapOnto(text: string, columns: number, first: string, rest: string, out: string[]): void {
+  // At least one column: wrap would never finish a word at none.
+  const width = Math.max(1, columns);
+  if (text === '' || NOT_SIMPLE_SPACING.test(text)) {
+    const lines = wrap(text, width);
+    for (let i = 0; i < lines.length; i++) out.push((i === 0 ? first : rest) + lines[i]!);
+    return;
+  }
+  let prefix = first;
+  let start = 0;
+  while (text.length - start > width) {
+    const cut = text.lastIndexOf(' ', start + width);
+    if (cut > start) {
+      out.push(prefix + text.slice(start, cut));
+      start = cut + 1;
+    } else {
+      // A word longer than the line: wrap breaks it into lines of `width`.
+      out.push(prefix + text.slice(start, start + width));
+      start += width;
+    }
+    prefix = rest;
+  }
+  out.push(prefix + text.slice(start));
+}
+
+/** White space other than single spaces between other characters. */
+const NOT_SIMPLE_SPACING = /[^\S ]| {2}|^ | $/;
+
+/** Prose at `width` columns onto `out`: the first line after `first`, the rest after `rest` (at least as long). */
+function hanging(text: string, first: string, rest: string, width: number, out: string[]): void {
+  wrapOnto(text, width - Math.max(first.length, rest.length), first, rest, out);
+}
+
+function sameFix(a: Fix, b: Fix): boolean {
+  if (a === b) return true;
+  if (a.decide !== b.decide || a.documentation !== b.documentation) return false;
+  if (a.commands.length !== b.commands.length) return false;
+  return a.commands.every((command, i) => command === b.commands[i]);
+}
+
+const DETAIL = '  - ';
+const UNDER_DETAIL = '    ';
+const COMMAND_CONTINUATION = '      ';
+
+/**
+ * A detail as lines: `resource (type): problem` wrapped under its bullet, then what resolves
+ * it (each command on lines of its own, `decide: …`, the documentation page), or
+ * `fix: as above` when the previous detail's fix is the same one.
+ */
+export function detailLines(detail: Detail, previous: Detail | undefined, out: string[] = []): string[] {
+  hanging(
+    `${detail.resourceId} (${detail.resourceType}): ${detail.problem}`,
+    DETAIL,
+    UNDER_DETAIL,
+    TERMINAL_WIDTH,
+    out,
+  );
+  const { fix } = detail;
+  if (previous !== undefined && sameFix(previous.fix, fix)) {
+    out.push(`${UNDER_DETAIL}fix: as above`);
+    return out;
+  }
+  for (const command of fix.commands) {
+    for (const line of commandLines(command, TERMINAL_WIDTH, UNDER_DETAIL, COMMAND_CONTINUATION))
+      out.push(line);
+  }
+  if (fix.decide) hanging(`decide: ${fix.decide}`, UNDER_DETAIL, COMMAND_CONTINUATION, TERMINAL_WIDTH, out);
+  // A link stays whole, so it can be opened and copied, even where it passes the width.
+  if (fix.documentation) out.push(`${UNDER_DETAIL}docs: ${fix.documentation}`);
+  return out;
+}
+
+/**
+ * Under the table, the details of the findings it lists, each finding's under a line naming it:
+ * what is wrong with which resource and how to fix it. Outside the box, so commands copy
+ * without borders. Only listed findings with details get here (no work for hidden rows).
+ */
+function detailSection(listed: readonly Finding[], c: Colors, out: string[]): void {
+  let first = true;
+  for (const finding of listed) {
+    if (!ANNOTATED.has(finding.compliance) || finding.details.length === 0) continue;
+    if (first) {
+      out.push('');
+      hanging(FIX_SECTION_HEAD, '', '', TERMINAL_WIDTH, out);
+      first = false;
+    }
+    const plain = `${finding.severity} ${finding.resourceId} ${finding.ruleId} ${finding.compliance}`;
+    out.push('');
+    if (plain.length <= TERMINAL_WIDTH) {
+      out.push(
+        `${paintSeverity(c, finding.severity)} ${c.bold(finding.resourceId)} ${c.bold(finding.ruleId)} ${paintCompliance(c, finding.compliance)}`,
+      );
+    } else {
+      hanging(plain, '', '', TERMINAL_WIDTH, out);
+    }
+    let previous: Detail | undefined;
+    for (const detail of finding.details) {
+      detailLines(detail, previous, out);
+      previous = detail;
+    }
+  }
+  if (!first) out.push('');
+}
+
+const FIX_SECTION_HEAD =
+  'How to fix (AWS CLI v2 commands for a POSIX shell; where a line ends in a backslash, the command goes on):';
+
 export interface TableOptions {
   /** List COMPLIANT findings too; by default they are only counted, so what needs action stays on one screen. */
   all?: boolean;
@@ -188,15 +382,14 @@ export function formatTable(report: Report, c: Colors, options: TableOptions = {
   const scope = clusters === 0 ? '' : `: ${plural(clusters, 'cluster')}, ${plural(rules, 'rule')}`;
   const lines = wrap(`Account ${report.accountId}, Region ${report.region}${scope}`, TERMINAL_WIDTH);
   const hidden = options.all ? 0 : report.summary.COMPLIANT;
+  let listed: readonly Finding[] = [];
   if (report.findings.length === 0) {
     lines.push('The snapshot holds no EKS clusters: nothing to check.');
   } else if (hidden === report.findings.length) {
     lines.push(`All ${plural(hidden, 'finding')} are COMPLIANT (--all lists them).`);
   } else {
     const rows: TableRow[] = [];
-    const listed = options.all
-      ? report.findings
-      : report.findings.filter((f) => f.compliance !== 'COMPLIANT');
+    listed = options.all ? report.findings : report.findings.filter((f) => f.compliance !== 'COMPLIANT');
     for (const finding of listed) {
       rows.push({ cells: [finding.severity, finding.resourceId, finding.ruleId, finding.compliance] });
       if (ANNOTATED.has(finding.compliance) && finding.annotation) rows.push({ note: finding.annotation });
@@ -218,6 +411,7 @@ export function formatTable(report: Report, c: Colors, options: TableOptions = {
   if (hidden > 0 && hidden < report.findings.length) {
     lines.push(`${plural(hidden, 'COMPLIANT finding')} not listed (--all lists every finding).`);
   }
+  detailSection(listed, c, lines);
   lines.push(...summaryLines(report.summary, c));
   if (report.summary.NON_COMPLIANT > 0) {
     lines.push('Why each rule matters and how to fix it: private-eks-guard rules --format json');

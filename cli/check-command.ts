@@ -6,14 +6,20 @@ import type { Snapshot } from '../snapshot/schema';
 import { SnapshotView } from '../snapshot/view';
 import { EXIT } from './errors-exit';
 import { formatJson, formatJsonChunks } from './format/json';
+import { formatJunit } from './format/junit';
 import { formatMarkdown } from './format/markdown';
+import { formatSarif } from './format/sarif';
 import { formatTable } from './format/table';
 import { colors } from './format/text';
 import { colorEnabled, type CliIo } from './io';
+import { packageVersion } from './package-version';
 import { readUserFile } from './read-file';
+import { RULES } from '../rules';
+import { asffFindings } from '../securityhub/asff';
 import { resolveCheckSettings, type CheckSettings } from './settings';
 
-export const CHECK_FORMATS = ['table', 'json', 'markdown'] as const;
+/** SPEC §6's formats, then those security teams import (issue 11). */
+export const CHECK_FORMATS = ['table', 'json', 'markdown', 'sarif', 'junit', 'asff'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 export interface CheckOptions {
@@ -30,7 +36,16 @@ export interface CheckOptions {
   config?: string;
   /** Table format: list COMPLIANT findings too. */
   all?: boolean;
+  /** `--fail-on`: the findings that make the exit code 1 (default non-compliant, SPEC §6). */
+  failOn?: FailOn;
 }
+
+/**
+ * `--fail-on`: `non-compliant` (SPEC §6) exits 1 on a NON_COMPLIANT finding; `insufficient-data`
+ * also on an INSUFFICIENT_DATA one, so a CI job can refuse an audit that could not check everything.
+ */
+export const FAIL_ON = ['non-compliant', 'insufficient-data'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 export function formatReport(
   report: Report,
@@ -42,9 +57,31 @@ export function formatReport(
     case 'json':
       return formatJson(report);
     case 'markdown':
-      return formatMarkdown(report);
+      return formatMarkdown(report, tableOptions);
     case 'table':
       return formatTable(report, colors(colorEnabled(io)), tableOptions);
+    case 'sarif':
+    case 'junit':
+    case 'asff':
+      return formatImported([report], format);
+  }
+}
+
+/**
+ * The formats other tools import, for one or several reports (a live check of several
+ * Regions): one document in each case, since importers read one file.
+ */
+export function formatImported(reports: readonly Report[], format: 'sarif' | 'junit' | 'asff'): string {
+  switch (format) {
+    case 'sarif':
+      // Every catalog rule, not just the selected ones: a rule's descriptor is its help text.
+      return formatSarif(reports, RULES, { version: packageVersion() });
+    case 'junit':
+      return formatJunit(...reports);
+    case 'asff': {
+      const findings = reports.flatMap((report) => asffFindings(report, RULES));
+      return `${JSON.stringify(findings, null, 2)}\n`;
+    }
   }
 }
 
@@ -68,9 +105,40 @@ export function checkSnapshot(snapshot: Snapshot, settings: CheckSettings, now?:
   return buildReport(view, evaluateSnapshot(view, settings.rules, settings.params), now);
 }
 
-/** SPEC §6's exit code for evaluated reports: 1 when any holds a NON_COMPLIANT finding. */
-export function exitCodeOf(reports: readonly Report[]): number {
-  return reports.some((report) => report.summary.NON_COMPLIANT > 0) ? EXIT.nonCompliant : EXIT.ok;
+/**
+ * SPEC §6's exit code for evaluated reports: 1 when any holds a NON_COMPLIANT finding, or with
+ * `failOn` `insufficient-data` also an INSUFFICIENT_DATA one.
+ */
+export function exitCodeOf(reports: readonly Report[], failOn: FailOn = 'non-compliant'): number {
+  const fails = (report: Report) =>
+    report.summary.NON_COMPLIANT > 0 ||
+    (failOn === 'insufficient-data' && report.summary.INSUFFICIENT_DATA > 0);
+  return reports.some(fails) ? EXIT.nonCompliant : EXIT.ok;
+}
+
+/** The snapshot of `check --snapshot FILE` (or `fix`), where a live check would collect one. */
+export function snapshotOption(
+  options: Pick<CheckOptions, 'snapshot' | 'profile'>,
+  command = 'check',
+): string {
+  if (options.snapshot === undefined) {
+    throw new UsageError(`give --snapshot FILE, or --region REGION to ${command} an account live`);
+  }
+  if (options.profile !== undefined) {
+    throw new UsageError('--profile applies to live checks (--region), not to --snapshot');
+  }
+  return options.snapshot;
+}
+
+/** `--snapshot FILE` as the messages name it. */
+export function snapshotSource(file: string): string {
+  return file === '-' ? 'standard input' : file;
+}
+
+/** Reads, parses and validates `--snapshot FILE` ('-': standard input); the tree is the caller's alone. */
+export function readSnapshotFile(file: string): Snapshot {
+  const source = snapshotSource(file);
+  return adoptSnapshotFrom(parseSnapshotJson(readUserFile(file, 'snapshot'), source), source);
 }
 
 /** The phases `check --snapshot --debug` times, in the order they run. */
@@ -86,12 +154,7 @@ export const TIMING_PREFIX = 'debug: timing ';
  * With `debug`, one line on stderr times each phase (stdout is unchanged).
  */
 export function runCheck(options: CheckOptions, io: CliIo, debug = false): number {
-  if (options.snapshot === undefined) {
-    throw new UsageError('give --snapshot FILE, or --region REGION to check an account live');
-  }
-  if (options.profile !== undefined) {
-    throw new UsageError('--profile applies to live checks (--region), not to --snapshot');
-  }
+  const file = snapshotOption(options);
   const settings = checkSettings(options);
   const timing: Partial<Record<CheckPhase, number>> = {};
   let mark = performance.now();
@@ -100,8 +163,8 @@ export function runCheck(options: CheckOptions, io: CliIo, debug = false): numbe
     timing[name] = Math.round((now - mark) * 10) / 10;
     mark = now;
   };
-  const source = options.snapshot === '-' ? 'standard input' : options.snapshot;
-  const value: unknown = parseSnapshotJson(readUserFile(options.snapshot, 'snapshot'), source);
+  const source = snapshotSource(file);
+  const value: unknown = parseSnapshotJson(readUserFile(file, 'snapshot'), source);
   phase('read+parse');
   // Checked and normalized in place, not copied: the parsed tree is this function's alone.
   const snapshot = adoptSnapshotFrom(value, source);
@@ -119,5 +182,5 @@ export function runCheck(options: CheckOptions, io: CliIo, debug = false): numbe
   }
   phase('output');
   if (debug) io.err(`${TIMING_PREFIX}${JSON.stringify(timing)}\n`);
-  return exitCodeOf([report]);
+  return exitCodeOf([report], options.failOn);
 }

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { UsageError } from '../engine/errors';
+import { SnapshotError, UsageError } from '../engine/errors';
 
 /** SPEC §6 exit codes. */
 export const EXIT = {
@@ -31,16 +31,24 @@ export interface ErrorReport {
 /**
  * Turns anything thrown while running a command into SPEC §6's exit code and its one
  * stderr line. A user's mistake reads as a plain sentence; a bug says it is one, so
- * nobody mistakes it for a finding. `debug` adds the stack for both.
+ * nobody mistakes it for a finding. A snapshot with several problems is the one exception:
+ * a line naming the count, then one line per problem (issue 11). `debug` adds the stack.
  */
 export function reportError(error: unknown, debug: boolean): ErrorReport {
   if (error instanceof CommanderError) return reportCommanderError(error);
   const err = error instanceof Error ? error : new Error(String(error));
-  const line =
-    err instanceof UsageError
-      ? oneLine(err.message)
-      : `internal error: ${oneLine(err.message) || err.name}${debug ? '' : ' (run with --debug for the stack trace)'}`;
-  let stderr = `${PROGRAM}: ${line}\n`;
+  let stderr: string;
+  if (err instanceof SnapshotError && err.problems.count > 1) {
+    // A snapshot with several problems: each on its own line, so all can be fixed in one go.
+    const [first, ...rest] = err.problemLines().map(oneLine);
+    stderr = [`${PROGRAM}: ${first}`, ...rest.map((line) => `  ${line}`), ''].join('\n');
+  } else {
+    const line =
+      err instanceof UsageError
+        ? oneLine(err.message)
+        : `internal error: ${oneLine(err.message) || err.name}${debug ? '' : ' (run with --debug for the stack trace)'}`;
+    stderr = `${PROGRAM}: ${line}\n`;
+  }
   if (debug && err.stack) stderr += `${err.stack}\n`;
   return { exitCode: EXIT.usage, stderr };
 }
@@ -58,7 +66,7 @@ function reportCommanderError(error: CommanderError): ErrorReport {
   if (error.code === 'commander.help') {
     return error.exitCode === 0
       ? { exitCode: EXIT.ok, stderr: '' }
-      : { exitCode: EXIT.usage, stderr: `${PROGRAM}: give a command: check, snapshot or rules\n` };
+      : { exitCode: EXIT.usage, stderr: `${PROGRAM}: give a command: check, fix, snapshot or rules\n` };
   }
   const message = oneLine(error.message.replace(/^error:\s*/, ''));
   return { exitCode: EXIT.usage, stderr: `${PROGRAM}: ${message}\n` };

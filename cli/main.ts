@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CHECK_FORMATS, runCheck, type CheckOptions } from './check-command';
+import { CHECK_FORMATS, FAIL_ON, runCheck, type CheckOptions } from './check-command';
 import { EXIT, PROGRAM, reportError } from './errors-exit';
 import { processIo, type CliIo } from './io';
+import { packageVersion } from './package-version';
 import type { LiveDeps } from './live';
-import { RULES_FORMATS, runRules, type RulesFormat } from './rules-command';
+import type { FixOptions } from './fix-command';
+import { RULES_FORMATS, runRules, type RulesOptions } from './rules-command';
 import type { SnapshotOptions } from './snapshot-command';
 
 /**
@@ -34,22 +34,6 @@ export async function loadAwsDeps(): Promise<LiveDeps> {
   };
 }
 
-/** The package version, found from both cli/ (ts-jest) and dist/cli/ (the binary). */
-function packageVersion(): string {
-  for (const dir of [join(__dirname, '..'), join(__dirname, '..', '..')]) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === PROGRAM && pkg.version) return pkg.version;
-    } catch {
-      // not this directory
-    }
-  }
-  return 'unknown';
-}
-
 /** A choice option, case-insensitive (commander's own `.choices()` is not). */
 function choice<T extends string>(values: readonly T[]) {
   return (value: string): T => {
@@ -64,6 +48,23 @@ function choice<T extends string>(values: readonly T[]) {
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/** `--fail-on`, shared by check and fix. */
+function failOnOption(): Option {
+  return new Option(
+    '--fail-on <level>',
+    'exit 1 on: non-compliant (a NON_COMPLIANT finding) or insufficient-data (also an INSUFFICIENT_DATA one)',
+  )
+    .argParser(choice(FAIL_ON))
+    .default('non-compliant');
+}
+
+/** SPEC §6's exit codes, as check and fix help shows them. */
+const EXIT_CODES_HELP = [
+  'Exit codes: 0 no NON_COMPLIANT finding, 1 at least one (with --fail-on',
+  'insufficient-data: or an INSUFFICIENT_DATA one), 2 bad usage, parameter,',
+  'config file or snapshot, or an AWS error in any Region.',
+];
 
 function buildProgram(
   io: CliIo,
@@ -102,7 +103,8 @@ function buildProgram(
     .option('--rules <ids>', 'comma-separated rule ids to run (default: all; repeatable)', collect)
     .option('--param <name=value>', 'set a rule parameter (repeatable; the last value wins)', collect)
     .option('--config <file>', 'YAML or JSON file with `rules` and `parameters`')
-    .option('--all', 'table format: list COMPLIANT findings too (by default they are counted)')
+    .option('--all', 'table and markdown: list COMPLIANT findings too (by default they are counted)')
+    .addOption(failOnOption())
     .addHelpText(
       'after',
       [
@@ -110,8 +112,7 @@ function buildProgram(
         'Several Regions: table and markdown print one section per Region, json an',
         'array of reports; progress goes to stderr.',
         '',
-        'Exit codes: 0 no NON_COMPLIANT finding, 1 at least one, 2 bad usage, parameter,',
-        'config file or snapshot, or an AWS error in any Region.',
+        ...EXIT_CODES_HELP,
         'List rules and parameters with: private-eks-guard rules',
       ].join('\n'),
     )
@@ -122,6 +123,40 @@ function buildProgram(
           : await (await import('./live-check')).runLiveCheck(options, io, liveDeps, debug()),
       ),
     );
+
+  program
+    .command('fix')
+    .description(
+      'print a shell script of the AWS CLI commands that would resolve the findings (runs nothing)',
+    )
+    .option('--snapshot <file>', "snapshot JSON file to check ('-' reads standard input)")
+    .option('--region <regions>', "live: comma-separated Regions, or 'all' (every enabled Region)")
+    .option('--profile <name>', 'live: AWS profile (default: the standard credential chain)')
+    .option('--rules <ids>', 'comma-separated rule ids to run (default: all; repeatable)', collect)
+    .option('--param <name=value>', 'set a rule parameter (repeatable; the last value wins)', collect)
+    .option('--config <file>', 'YAML or JSON file with `rules` and `parameters`')
+    .addOption(failOnOption())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Checks as check does, then prints a POSIX shell script on stdout: per cluster,',
+        "each finding's commands with the snapshot's ids, in dependency order (security",
+        'groups before endpoints, EKS last), a command two findings need once, and',
+        'what needs a decision as # DECIDE comments. Review it before running any of it:',
+        '  private-eks-guard fix --snapshot snap.json > fix.sh',
+        '',
+        ...EXIT_CODES_HELP,
+      ].join('\n'),
+    )
+    .action(async (options: FixOptions) => {
+      const fix = await import('./fix-command');
+      setExitCode(
+        options.region === undefined
+          ? fix.runFix(options, io)
+          : await fix.runLiveFix(options, io, liveDeps, debug()),
+      );
+    });
 
   program
     .command('snapshot')
@@ -148,13 +183,15 @@ function buildProgram(
 
   program
     .command('rules')
-    .description('list the rule catalog')
+    .description('list the rule catalog, or explain one rule (rules ID)')
+    .argument('[id]', 'explain this rule: its id in any case, or its Config rule name')
+    .option('--explain <id>', 'the same as rules ID')
     .addOption(
       new Option('--format <format>', `output format: ${RULES_FORMATS.join(', ')}`)
         .argParser(choice(RULES_FORMATS))
         .default('table'),
     )
-    .action((options: { format: RulesFormat }) => setExitCode(runRules(options, io)));
+    .action((id: string | undefined, options: RulesOptions) => setExitCode(runRules(options, io, id)));
 
   return program;
 }

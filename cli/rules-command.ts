@@ -1,5 +1,7 @@
+import { UsageError } from '../engine/errors';
 import { DEFAULT_PARAMS, PARAMETERS, type ParameterName } from '../engine/params';
 import { configRuleName, type Rule } from '../engine/rule';
+import { findRule } from '../engine/rule-selection';
 import { RULES } from '../rules';
 import { drawTable, TERMINAL_WIDTH, type Column, type TableRow } from './format/table';
 import { colors, paintSeverity, wrap } from './format/text';
@@ -30,6 +32,8 @@ export interface CatalogRule {
   parameters: CatalogParameter[];
   rationale: string;
   remediation: string;
+  /** The AWS documentation page behind the rule's fixes. */
+  documentation: string;
 }
 
 function catalogParameter(name: ParameterName): CatalogParameter {
@@ -53,6 +57,7 @@ export function catalogRule(rule: Rule): CatalogRule {
     parameters: meta.parameters.map(catalogParameter),
     rationale: meta.rationale,
     remediation: meta.remediation,
+    documentation: meta.documentation,
   };
 }
 
@@ -97,13 +102,122 @@ export function formatCatalogTable(rules: readonly Rule[], color: boolean): stri
     column === 1 ? paintSeverity(c, row.cells![1] as CatalogRule['severity'], text) : text,
   );
   const footer = wrap(
-    'Parameters are set with --param NAME=VALUE or a config file; rules --format json adds rationale, remediation and allowed values.',
+    'Parameters are set with --param NAME=VALUE or a config file. rules ID explains one rule (why it matters, parameters, remediation); rules --format json gives them all.',
     TERMINAL_WIDTH,
   );
   return `${table}\n${footer.join('\n')}\n`;
 }
 
-export function runRules(options: { format: RulesFormat }, io: CliIo): number {
+/**
+ * Text wrapped at `width` columns after `indent`, at spaces. Unlike wrap(), a word longer than
+ * a line (a URL) is kept whole on a line of its own, so it can still be copied or clicked.
+ */
+function indented(text: string, indent: string, width = TERMINAL_WIDTH): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\r?\n/)) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter((w) => w.length > 0)) {
+      if (line && indent.length + line.length + 1 + word.length > width) {
+        lines.push(indent + line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    lines.push(indent + line);
+  }
+  return lines;
+}
+
+/** A `Label:  value` line whose value wraps under itself. */
+const LABEL_WIDTH = 14;
+
+function labelled(label: string, value: string): string[] {
+  const pad = ' '.repeat(LABEL_WIDTH);
+  const [first, ...rest] = indented(value, pad);
+  return [`${label.padEnd(pad.length)}${first!.slice(pad.length)}`, ...rest];
+}
+
+/** `rules ID`: one rule in full, for a terminal: what it checks, why, its parameters, the fix. */
+export function formatRuleExplanation(rule: Rule, color: boolean): string {
+  const c = colors(color);
+  const r = catalogRule(rule);
+  const heading = (text: string) => c.bold(text);
+  const needs = [...r.needs, ...r.conditionalNeeds.map((s) => `${s} (with the default parameters)`)];
+  const lines = [
+    c.bold(r.id),
+    '',
+    `${'Severity:'.padEnd(LABEL_WIDTH)}${paintSeverity(c, r.severity)}`,
+    ...labelled('Config rule:', r.configRuleName),
+    ...labelled(
+      'Needs:',
+      needs.length > 0
+        ? `${needs.join(', ')} (without them: INSUFFICIENT_DATA)`
+        : 'nothing beyond the cluster itself',
+    ),
+    '',
+    heading('What it checks'),
+    ...indented(r.title, '  '),
+    '',
+    heading('Why it matters'),
+    ...indented(r.rationale, '  '),
+    '',
+    heading('Parameters'),
+  ];
+  if (r.parameters.length === 0) lines.push('  none');
+  for (const p of r.parameters) {
+    lines.push(...indented(`${p.name}: default ${p.default === '' ? 'not set' : p.default}`, '  '));
+    lines.push(...indented(p.description, '    '));
+    lines.push(...indented(`Allowed: ${p.allowed}`, '    '));
+  }
+  lines.push(
+    '',
+    heading('Remediation'),
+    ...indented(r.remediation, '  '),
+    '',
+    heading('Documentation'),
+    ...indented(r.documentation, '  '),
+    '',
+    ...indented(
+      'Set parameters with --param NAME=VALUE or a config file. private-eks-guard fix prints the commands for your own findings.',
+      '',
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The rule `rules ID` names: its id in any case or its Config rule name; else a usage error listing the ids. */
+export function explainedRule(id: string): Rule {
+  const rule = findRule(id);
+  if (!rule) {
+    throw new UsageError(
+      `unknown rule "${id.trim()}"; known rule ids: ${RULES.map((r) => r.meta.id).join(', ')}`,
+    );
+  }
+  return rule;
+}
+
+export interface RulesOptions {
+  format: RulesFormat;
+  /** `--explain ID`. */
+  explain?: string;
+}
+
+/** `rules`, `rules ID` and `rules --explain ID`. */
+export function runRules(options: RulesOptions, io: CliIo, id?: string): number {
+  if (id !== undefined && options.explain !== undefined && findRule(id) !== findRule(options.explain)) {
+    throw new UsageError('give one rule: rules ID or rules --explain ID');
+  }
+  const explain = id ?? options.explain;
+  if (explain !== undefined) {
+    const rule = explainedRule(explain);
+    io.out(
+      options.format === 'json'
+        ? `${JSON.stringify(catalogRule(rule), null, 2)}\n`
+        : formatRuleExplanation(rule, colorEnabled(io)),
+    );
+    return 0;
+  }
   io.out(options.format === 'json' ? formatCatalogJson(RULES) : formatCatalogTable(RULES, colorEnabled(io)));
   return 0;
 }

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { SnapshotError } from '../engine/errors';
+import { MAX_LISTED_PROBLEMS, SnapshotError } from '../engine/errors';
 import type { Snapshot, SnapshotSchema } from './schema';
 import { validateSnapshotInPlace } from './validate-in-place';
 
@@ -65,19 +65,24 @@ function checkRoot(value: unknown): asserts value is Record<string, unknown> {
   }
 }
 
-/** zod's verdict: its output (a normalized copy), or a SnapshotError naming the first bad path. */
+/**
+ * zod's verdict: its output (a normalized copy), or a SnapshotError whose message names the
+ * first bad path and counts the others, and which lists up to MAX_LISTED_PROBLEMS of them.
+ */
 function parseWithSchema(value: Record<string, unknown>): Snapshot {
   const result = snapshotSchema().safeParse(value, { reportInput: true });
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const more =
-      result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
-    throw new SnapshotError(`${formatPath(issue.path)}: ${describeIssue(issue)}${more}`);
+    const { issues } = result.error;
+    const listed = issues
+      .slice(0, MAX_LISTED_PROBLEMS)
+      .map((issue) => `${formatPath(issue.path)}: ${describeIssue(issue)}`);
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problems)` : '';
+    throw new SnapshotError(`${listed[0]!}${more}`, { listed, count: issues.length });
   }
   return result.data;
 }
 
-/** Validates a parsed JSON value as a snapshot; throws SnapshotError naming the first bad path. */
+/** Validates a parsed JSON value as a snapshot; throws SnapshotError naming the bad paths. */
 export function parseSnapshot(value: unknown): Snapshot {
   checkRoot(value);
   return parseWithSchema(value);
@@ -88,7 +93,7 @@ function fromSource<T>(source: string, load: () => T): T {
   try {
     return load();
   } catch (error) {
-    if (error instanceof SnapshotError) throw new SnapshotError(`${source}: ${error.message}`);
+    if (error instanceof SnapshotError) throw error.from(source);
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import {
   driftedSnapshot,
   expectOneLineError,
   hasAnsi,
-  maxLineWidth,
+  overlongLines,
   runCli,
   TempFiles,
   SPEC_REPORT_KEYS,
@@ -59,7 +59,7 @@ describe('check --snapshot: results and exit codes', () => {
       /^Summary: 0 NON_COMPLIANT, 0 INSUFFICIENT_DATA, 32 COMPLIANT, 0 NOT_APPLICABLE$/m,
     );
     expect(hasAnsi(result.stdout)).toBe(false);
-    expect(maxLineWidth(result.stdout)).toBeLessThanOrEqual(80);
+    expect(overlongLines(result.stdout)).toEqual([]);
   });
 
   it('exits 1 on a drifted snapshot; --format json is exactly the SPEC §5 document, sorted, on stdout alone', () => {
@@ -108,7 +108,7 @@ describe('check --snapshot: results and exit codes', () => {
     const result = runCli(['check', '--snapshot', file, '--format', 'table']);
     expect(result.status).toBe(1);
     expect(hasAnsi(result.stdout)).toBe(false);
-    expect(maxLineWidth(result.stdout)).toBeLessThanOrEqual(80);
+    expect(overlongLines(result.stdout)).toEqual([]);
     expect(result.stdout).toContain('prod-0: API server endpoint private access is off');
     // The long name is wrapped, not cut: its pieces, in order, spell it out in full.
     const pieces = result.stdout
@@ -119,7 +119,7 @@ describe('check --snapshot: results and exit codes', () => {
     expect(result.stdout).toMatch(/^Summary: 3 NON_COMPLIANT, 0 INSUFFICIENT_DATA, 45 COMPLIANT/m);
   });
 
-  it('--format markdown escapes pipes so every row keeps its five cells', () => {
+  it('--format markdown escapes pipes so every row keeps its five cells; COMPLIANT rows only with --all', () => {
     const { snapshot } = compliantSnapshot();
     addPrivateCluster(snapshot, { name: 'team|a' });
     (snapshot.eks.clusters[2]!.resourcesVpcConfig as Record<string, unknown>).endpointPrivateAccess = false;
@@ -129,10 +129,13 @@ describe('check --snapshot: results and exit codes', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^# /);
     expect(result.stdout).toContain('**Summary:** 1 NON_COMPLIANT');
-    const rows = result.stdout.split('\n').filter((line) => line.startsWith('| '));
-    expect(rows).toHaveLength(1 + 48);
-    for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(7);
+    const rowsOf = (text: string) => text.split('\n').filter((line) => line.startsWith('| '));
+    // The header and the one NON_COMPLIANT finding: COMPLIANT rows are counted, as in the table.
+    expect(rowsOf(result.stdout)).toHaveLength(1 + 1);
     expect(result.stdout).toContain('team\\|a: API server endpoint private access is off');
+    const all = runCli(['check', '--snapshot', file, '--format', 'markdown', '--all']);
+    expect(rowsOf(all.stdout)).toHaveLength(1 + 48);
+    for (const row of rowsOf(all.stdout)) expect(row.split(/(?<!\\)\|/)).toHaveLength(7);
   });
 });
 
@@ -225,6 +228,75 @@ describe('check: selecting rules and setting parameters', () => {
   });
 });
 
+describe('check --fail-on (issue 11)', () => {
+  let partialFile: string;
+  beforeAll(() => {
+    // Compliant, but without NACLs: NETWORK_ACLS is INSUFFICIENT_DATA for both clusters.
+    const { snapshot } = compliantSnapshot();
+    delete (snapshot.ec2 as Partial<typeof snapshot.ec2>).NetworkAcls;
+    partialFile = files.write('partial.json', snapshot);
+  });
+
+  it('non-compliant (the default) exits 0 when findings are only INSUFFICIENT_DATA', () => {
+    for (const extra of [[], ['--fail-on', 'non-compliant']]) {
+      const result = runCli(['check', '--snapshot', partialFile, '--format', 'json', ...extra]);
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        summary: { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 2 },
+      });
+    }
+  });
+
+  it('insufficient-data (any case) exits 1 on an INSUFFICIENT_DATA finding, and still on NON_COMPLIANT', () => {
+    expect(runCli(['check', '--snapshot', partialFile, '--fail-on', 'Insufficient-Data']).status).toBe(1);
+    expect(runCli(['check', '--snapshot', driftedFile, '--fail-on', 'insufficient-data']).status).toBe(1);
+    expect(runCli(['check', '--snapshot', compliantFile, '--fail-on', 'insufficient-data']).status).toBe(0);
+  });
+
+  it('a bad value is one line naming the allowed values, exit 2', () => {
+    expectOneLineError(
+      runCli(['check', '--snapshot', compliantFile, '--fail-on', 'critical']),
+      /option '--fail-on <level>' argument 'critical' is invalid\. allowed: non-compliant, insufficient-data\./,
+    );
+  });
+});
+
+describe('check: a snapshot with several problems lists them, one line each (issue 11)', () => {
+  function brokenSnapshot(count: number): { file: string; first: number } {
+    const { snapshot } = compliantSnapshot();
+    const first = snapshot.ec2.Subnets.length;
+    for (let i = 0; i < count; i++) snapshot.ec2.Subnets.push({ ...snapshot.ec2.Subnets[0]!, CidrBlock: i });
+    return { file: files.write(`broken-${count}.json`, snapshot), first };
+  }
+
+  it.each([2, 21])(
+    '%i problems: a line with the count, then the problems, exit 2, nothing on stdout',
+    (count) => {
+      const { file, first } = brokenSnapshot(count);
+      const result = runCli(['check', '--snapshot', file]);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines[0]).toBe(`private-eks-guard: ${file}: ${count} problems in the snapshot:`);
+      expect(lines.slice(1, 3)).toEqual([
+        `  ec2.Subnets[${first}].CidrBlock: expected string`,
+        `  ec2.Subnets[${first + 1}].CidrBlock: expected string`,
+      ]);
+      expect(lines).toHaveLength(1 + Math.min(count, 20) + (count > 20 ? 1 : 0));
+      if (count > 20) expect(lines[lines.length - 1]).toBe(`  … and ${count - 20} more`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    },
+  );
+
+  it('one problem stays one line', () => {
+    const { file, first } = brokenSnapshot(1);
+    expectOneLineError(
+      runCli(['check', '--snapshot', file]),
+      new RegExp(`ec2\\.Subnets\\[${first}\\]\\.CidrBlock: expected string$`),
+    );
+  });
+});
+
 describe('check: errors are one line on stderr with exit code 2', () => {
   it('names a snapshot file that does not exist', () => {
     expectOneLineError(
@@ -305,7 +377,7 @@ describe('check: errors are one line on stderr with exit code 2', () => {
     const config = files.write('typo.yaml', 'parameter:\n  egressMode: nat\n');
     expectOneLineError(
       runCli(['check', '--snapshot', compliantFile, '--config', config]),
-      /config file .*typo\.yaml: unknown key parameter \(allowed keys: rules, parameters, alerts, schedule\)/,
+      /config file .*typo\.yaml: unknown key parameter \(allowed keys: rules, parameters, alerts, schedule, securityHub\)/,
     );
   });
 

@@ -57,7 +57,7 @@ describe('parseConfigText: rejected files name the problem and the key', () => {
     {
       name: 'unknown top-level key',
       text: 'parameter:\n  a: 1\n',
-      message: /unknown key parameter \(allowed keys: rules, parameters, alerts, schedule\)/,
+      message: /unknown key parameter \(allowed keys: rules, parameters, alerts, schedule, securityHub\)/,
     },
     {
       name: 'a list at the top',

@@ -128,6 +128,17 @@ export function maxLineWidth(text: string): number {
   );
 }
 
+/**
+ * Lines wider than 80 columns that could have been wrapped: issue 11's fix section may exceed
+ * 80 columns only with a token that breaking would spoil (a documentation URL, one shell word
+ * of a command such as a JSON argument), so it still pastes as it is.
+ */
+export function overlongLines(text: string): string[] {
+  return stripAnsi(text)
+    .split('\n')
+    .filter((line) => [...line].length > 80 && !/^ *(docs: )?\S+( \\)?$/.test(line));
+}
+
 /** SPEC §6: an error is one line on stderr, `private-eks-guard: …`, with no stack frames. */
 export function expectOneLineError(result: CliResult, ...fragments: (string | RegExp)[]): void {
   expect(result.status).toBe(2);

@@ -1,7 +1,8 @@
+import { formatRuleExplanation } from '../../cli/rules-command';
 import { PARAMETERS } from '../../engine/params';
 import { configRuleName } from '../../engine/rule';
 import { RULES } from '../../rules';
-import { hasAnsi, maxLineWidth, runCli } from './helpers';
+import { expectOneLineError, hasAnsi, maxLineWidth, runCli } from './helpers';
 
 interface CatalogJson {
   rules: {
@@ -14,6 +15,7 @@ interface CatalogJson {
     parameters: { name: string; default: string; allowed: string }[];
     rationale: string;
     remediation: string;
+    documentation: string;
   }[];
   parameters: { name: string; default: string }[];
 }
@@ -33,6 +35,7 @@ describe('rules', () => {
       expect(rule.title.length).toBeGreaterThan(0);
       expect(rule.rationale.length).toBeGreaterThan(0);
       expect(rule.remediation.length).toBeGreaterThan(0);
+      expect(rule.documentation).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
       for (const section of [...rule.needs, ...rule.conditionalNeeds])
         expect(section).toMatch(/^ec2\.[A-Za-z]+$/);
     }
@@ -50,6 +53,83 @@ describe('rules', () => {
     for (const rule of RULES) {
       expect(result.stdout).toContain(rule.meta.id);
       expect(result.stdout).toContain(configRuleName(rule.meta.id));
+    }
+  });
+});
+
+describe('rules ID (issue 11)', () => {
+  it('explains one rule: title, id, severity, Config rule, why, parameters, remediation, documentation', () => {
+    const rule = RULES.find((r) => r.meta.id === 'VPC_ENDPOINTS_AZ_COVERAGE')!.meta;
+    const result = runCli(['rules', 'VPC_ENDPOINTS_AZ_COVERAGE']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    const text = result.stdout;
+    expect(text.split('\n')[0]).toBe('VPC_ENDPOINTS_AZ_COVERAGE');
+    expect(text).toMatch(/^Severity: +medium$/m);
+    expect(text).toMatch(/^Config rule: +private-eks-vpc-endpoints-az-coverage$/m);
+    expect(text).toMatch(/^Needs: +ec2\.VpcEndpoints, ec2\.Subnets/m);
+    const flat = text.replace(/\s+/g, ' ');
+    for (const part of [rule.title, rule.rationale, rule.remediation, rule.documentation]) {
+      expect(flat).toContain(part.replace(/\s+/g, ' '));
+    }
+    for (const heading of [
+      'What it checks',
+      'Why it matters',
+      'Parameters',
+      'Remediation',
+      'Documentation',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${heading}$`, 'm'));
+    }
+    // Its parameters, with default and allowed values from the one parameter table.
+    for (const name of rule.parameters) {
+      const spec = PARAMETERS.find((p) => p.name === name)!;
+      expect(text).toMatch(
+        new RegExp(
+          `^  ${name}: default ${spec.defaultText === '' ? 'not set' : spec.defaultText.replace(/[.]/g, '\\.')}$`,
+          'm',
+        ),
+      );
+      expect(flat).toContain(`Allowed: ${spec.allowed}`);
+    }
+    expect(hasAnsi(text)).toBe(false);
+    // 80 columns, except a URL that is longer than a line (kept whole, so it can be opened).
+    for (const line of text.split('\n'))
+      if (!/https:\/\//.test(line)) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it.each([
+    ['rules', 'subnets_multi_az'],
+    ['rules', 'private-eks-subnets-multi-az'],
+    ['rules', '--explain', 'Subnets_Multi_AZ'],
+  ])('accepts the id in any case or the Config rule name: %s %s %s', (...argv) => {
+    const result = runCli(argv);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('SUBNETS_MULTI_AZ');
+    expect(result.stdout).toMatch(/^Parameters\n {2}none$/m);
+  });
+
+  it('--format json gives the same as JSON', () => {
+    const result = runCli(['rules', 'ENDPOINT_PUBLIC_ACCESS', '--format', 'json']);
+    expect(result.status).toBe(0);
+    const rule = JSON.parse(result.stdout) as CatalogJson['rules'][number];
+    const catalog = JSON.parse(runCli(['rules', '--format', 'json']).stdout) as CatalogJson;
+    expect(rule).toEqual(catalog.rules.find((r) => r.id === 'ENDPOINT_PUBLIC_ACCESS'));
+    expect(rule.parameters.map((p) => p.name)).toEqual(['publicAccess', 'allowedPublicCidrs']);
+  });
+
+  it('an unknown id is one line naming the known ids, exit 2', () => {
+    expectOneLineError(
+      runCli(['rules', 'VPC_ENDPOINT']),
+      /unknown rule "VPC_ENDPOINT"; known rule ids: ENDPOINT_PRIVATE_ACCESS, .*SUBNETS_INTERNAL_ELB_TAG$/,
+    );
+  });
+
+  it('every rule reads within 80 columns (URLs aside)', () => {
+    for (const rule of RULES) {
+      for (const line of formatRuleExplanation(rule, false).split('\n')) {
+        if (!/https:\/\//.test(line)) expect(line.length).toBeLessThanOrEqual(80);
+      }
     }
   });
 });

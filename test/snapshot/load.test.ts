@@ -328,12 +328,22 @@ describe('snapshot loader: rejected inputs', () => {
     expect(error.message).toBe(`prod.json: ${message}`);
   });
 
-  it('counts further problems instead of listing them', () => {
+  it('names the first problem in its one-line message and counts the others', () => {
     const s = valid();
     subnet0(s).CidrBlock = 5;
     delete subnet0(s).SubnetId;
     const error = rejection(() => parseSnapshot(s));
     expect(error.message).toMatch(/^ec2\.Subnets\[0\]\.\w+: expected string.* \(and 1 more problems?\)$/);
+    // Issue 11: and lists them all, one line each (the CLI prints these).
+    expect(error.problemLines()).toEqual([
+      '2 problems in the snapshot:',
+      expect.stringMatching(
+        /^ {2}ec2\.Subnets\[0\]\.(CidrBlock: expected string|SubnetId: expected string \(missing\))$/,
+      ),
+      expect.stringMatching(
+        /^ {2}ec2\.Subnets\[0\]\.(CidrBlock: expected string|SubnetId: expected string \(missing\))$/,
+      ),
+    ]);
   });
 
   it.each([
@@ -466,5 +476,42 @@ describe('snapshot loader: accepted inputs', () => {
     expect(rawVpc.OwnerId).toBeDefined();
     expect(adopted.ec2!.Vpcs![0]).toEqual(rawVpc);
     expect(parseSnapshot(s).ec2!.Vpcs![0]).not.toHaveProperty('OwnerId');
+  });
+});
+
+describe('snapshot loader: several problems are listed, up to 20, then counted (issue 11)', () => {
+  /** A valid snapshot plus `count` subnets whose CidrBlock is a number (one problem each), from index `first`. */
+  function withProblems(count: number): { s: Json; first: number } {
+    const s = valid();
+    const first = ec2(s).Subnets.length;
+    for (let i = 0; i < count; i++) ec2(s).Subnets.push({ ...subnet0(s), CidrBlock: i });
+    return { s, first };
+  }
+
+  it.each([1, 2, 20, 21, 50])('%i problems', (count) => {
+    const { s, first } = withProblems(count);
+    const problem = (i: number) => `ec2.Subnets[${first + i}].CidrBlock: expected string`;
+    const error = rejection(() => parseSnapshotText(JSON.stringify(s), 'prod.json'));
+    // The message stays one line, the first problem (the fuzz suites and other drivers rely on it).
+    expect(error.message).toBe(
+      `prod.json: ${problem(0)}${count > 1 ? ` (and ${count - 1} more problems)` : ''}`,
+    );
+    expect(error.problems.count).toBe(count);
+    const listed = Math.min(count, 20);
+    const expected =
+      count === 1
+        ? [`prod.json: ${problem(0)}`]
+        : [
+            `prod.json: ${count} problems in the snapshot:`,
+            ...Array.from({ length: listed }, (_, i) => `  ${problem(i)}`),
+            ...(count > 20 ? [`  … and ${count - 20} more`] : []),
+          ];
+    expect(error.problemLines()).toEqual(expected);
+    for (const line of error.problemLines()) expect(line).not.toMatch(/[\r\n]/);
+  });
+
+  it('parseSnapshot (no source) lists them without a source', () => {
+    const { s } = withProblems(3);
+    expect(rejection(() => parseSnapshot(s)).problemLines()[0]).toBe('3 problems in the snapshot:');
   });
 });

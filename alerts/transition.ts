@@ -1,4 +1,4 @@
-import type { Severity } from '../engine/findings';
+import type { Detail, Severity } from '../engine/findings';
 import { configRuleName } from '../engine/rule';
 import { ruleById } from '../rules';
 
@@ -30,6 +30,18 @@ export interface Transition {
   remediation: string;
   /** Absent when the scheduled sweep found the change (no API call to attribute it to). */
   actor?: Actor;
+  /**
+   * A NEW_VIOLATION's offending resources or flows, each with its fix (issue 11): the finding's
+   * `details`, in its order. Alerts show as many as their channel's limits allow, whole; a
+   * RESOLVED alert shows none (nothing is left to fix).
+   */
+  details?: readonly Detail[];
+  /**
+   * How many details the finding has, when `details` carries only some of them: a transition
+   * rebuilt from a chat message (functions/slack-notifier.ts) has the details the chat alert
+   * showed. Absent means `details.length`.
+   */
+  detailCount?: number;
 }
 
 export type RuleFacts = Pick<Transition, 'ruleId' | 'configRuleName' | 'severity' | 'title' | 'remediation'>;

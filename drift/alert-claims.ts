@@ -103,6 +103,8 @@ function toTransition(
     ...ruleFacts(finding.ruleId),
     configRuleName: configRuleName(finding.ruleId, deps.configRuleNamePrefix),
     annotation: finding.annotation,
+    // Issue 11: a NEW_VIOLATION's next steps show each detail and its fix (RESOLVED ones have none).
+    details: finding.details,
     ...(actor ? { actor } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SNSEvent, SNSMessage } from 'aws-lambda';
 import * as z from 'zod';
 import { SlackNotifier } from '../alerts/slack-notifier';
+import type { Detail } from '../engine/findings';
 import {
   ruleFacts,
   type Actor,
@@ -28,6 +29,48 @@ const ChatMessageSchema = z.object({
     })
     .optional(),
 });
+
+/** `additionalContext.details`: the fix details the chat message showed (alerts/chat-message.ts), as JSON. */
+const DetailsSchema = z.array(
+  z.object({
+    resourceId: z.string(),
+    resourceType: z.string(),
+    problem: z.string(),
+    fix: z.object({
+      commands: z.array(z.string()),
+      decide: z.string().optional(),
+      documentation: z.string(),
+    }),
+  }),
+);
+
+/**
+ * The details and the finding's count of them, when the message carries them. Unreadable details are dropped
+ * rather than the alert: the Slack post then says as much as the rest of the message does.
+ */
+function detailsOfContext(context: Record<string, string>): Pick<Transition, 'details' | 'detailCount'> {
+  if (context.details === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(context.details);
+  } catch {
+    return {};
+  }
+  const result = DetailsSchema.safeParse(parsed);
+  if (!result.success) return {};
+  const details: Detail[] = result.data.map(({ resourceId, resourceType, problem, fix }) => ({
+    resourceId,
+    resourceType,
+    problem,
+    fix: {
+      commands: fix.commands,
+      ...(fix.decide !== undefined ? { decide: fix.decide } : {}),
+      documentation: fix.documentation,
+    },
+  }));
+  const count = /^\d{1,9}$/.test(context.detailCount ?? '') ? Number(context.detailCount) : undefined;
+  return { details, ...(count !== undefined && count > details.length ? { detailCount: count } : {}) };
+}
 
 /** What the handler reads of an SNS event: each record's message (events/sns-chat-alert.json has the full shape). */
 export interface ChatTopicEvent {
@@ -103,6 +146,7 @@ export function transitionOfChatMessage(message: string): Transition {
       configRuleName: context.configRuleName || facts.configRuleName,
       annotation: context.annotation,
       ...(actor ? { actor } : {}),
+      ...detailsOfContext(context),
     };
   }
   const description = body.content?.description ?? '';

@@ -1,6 +1,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { buildSlackPayload, escapeSlack } from '../../alerts/slack-message';
+import { chatMessageBody } from '../../alerts/chat-message';
+import { buildSlackPayload, escapeSlack, type SlackWebhookPayload } from '../../alerts/slack-message';
 import {
   retryAfterMs,
   SlackNotifier,
@@ -8,7 +9,8 @@ import {
   type NotifierLogger,
 } from '../../alerts/slack-notifier';
 import { startLoopbackServer, type LoopbackServer, type Reply } from '../../testkit/loopback-server';
-import { resolved, violation } from './fixtures';
+import { makeHandler } from '../../functions/slack-notifier';
+import { detail, resolved, violation } from './fixtures';
 
 /** The part of a real webhook URL that is the credential; it must never leak. */
 const SECRET = 'T0SECRET/B0SECRET/XyZsEcReTtOkEn42';
@@ -115,6 +117,24 @@ describe('SlackNotifier', () => {
     const reads = ssm.commandCalls(GetParameterCommand);
     expect(reads).toHaveLength(1);
     expect(reads[0]!.args[0].input).toEqual({ Name: PARAMETER, WithDecryption: true });
+  });
+
+  it("posts a violation's fix details, from the chat topic's message, over the wire", async () => {
+    const details = [detail(1), detail(2, { problem: 'admits <all> & more' })];
+    const t = violation({ details });
+    const { n } = notifier();
+    // The notifier Lambda's path: the chat topic's message, rebuilt into a transition, posted.
+    await makeHandler({ notifier: n })({ Records: [{ Sns: { Message: chatMessageBody(t) } }] });
+
+    expect(received).toHaveLength(1);
+    const body = received[0]!.body as SlackWebhookPayload;
+    expect(body).toEqual(buildSlackPayload(t));
+    const sections = body.blocks.map((block) => (block as { text: { text: string } }).text.text);
+    expect(sections).toHaveLength(5);
+    expect(sections[2]).toContain(details[0]!.fix.commands[0]);
+    expect(sections[3]).toContain(details[1]!.fix.commands[0]);
+    expect(sections[3]).toContain('admits &lt;all&gt; &amp; more');
+    for (const section of sections) expect(section).not.toContain('Not shown here');
   });
 
   it('honours Retry-After on 429, then succeeds', async () => {

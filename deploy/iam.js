@@ -50,6 +50,9 @@ const grants = {
   // The SQS event source mapping polls with the function's own role.
   consumeRecheck: () =>
     allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], getAtt('RecheckQueue')),
+  // BatchImportFindings' resource is the product findings are imported under (Service Authorization Reference,
+  // Security Hub: resource type `product`): the account's own default product in this Region, and no other.
+  importFindings: () => allow(['securityhub:BatchImportFindings'], securityHubProductArn()),
   readSlackWebhook: (parameterName) => [
     allow(
       ['ssm:GetParameter'],
@@ -61,6 +64,13 @@ const grants = {
     }),
   ],
 };
+
+/** The account's default Security Hub product, where a customer's own findings are imported. */
+function securityHubProductArn() {
+  return sub(
+    'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+  );
+}
 
 /** `parameter/a/b` for both `/a/b` and `a/b` — the ARN has exactly one slash after `parameter`. */
 function ssmParameterPath(name) {
@@ -112,8 +122,9 @@ function configRulesPolicy(actions, roleLogicalIds, ruleLogicalIds) {
   };
 }
 
-/** One role per function: logical id → resource. */
-function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter }) {
+/** One role per function: logical id → resource. `securityHubImport`: drift and sweep import their transitions. */
+function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter, securityHubImport = false }) {
+  const importFindings = securityHubImport ? [grants.importFindings()] : [];
   const resources = {
     ConfigEvaluatorRole: lambdaRole([
       grants.collector(),
@@ -129,6 +140,7 @@ function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter })
       grants.consumeRecheck(),
       grants.deadLetter(),
       grants.logs(functionNames.drift),
+      ...importFindings,
     ]),
     SweepRole: lambdaRole([
       grants.collector(),
@@ -137,6 +149,7 @@ function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter })
       grants.sendRecheck(),
       grants.deadLetter(),
       grants.logs(functionNames.sweep),
+      ...importFindings,
     ]),
     // The periodic run lists rules' past results to retire clusters that no longer exist (SPEC §8).
     ConfigEvaluatorRulesPolicy: configRulesPolicy(
@@ -160,4 +173,12 @@ function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter })
   return resources;
 }
 
-module.exports = { roleResources, grants, ssmParameterPath, STATE_TABLE_ACTIONS, sub, getAtt };
+module.exports = {
+  roleResources,
+  grants,
+  ssmParameterPath,
+  securityHubProductArn,
+  STATE_TABLE_ACTIONS,
+  sub,
+  getAtt,
+};

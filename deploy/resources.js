@@ -8,7 +8,7 @@
  */
 const { loadSources } = require('./sources');
 const { loadStage, resolveStageConfig, StageConfigError } = require('./stage-config');
-const { roleResources, sub, getAtt } = require('./iam');
+const { roleResources, securityHubProductArn, sub, getAtt } = require('./iam');
 
 const SERVICE = 'private-eks-guard';
 
@@ -232,6 +232,8 @@ function buildDeployment({ stage, config, source }) {
       parameters: resolved.parameterTexts,
     }),
     CONFIG_RULE_NAME_PREFIX,
+    // Only when the stage imports into Security Hub: the product the role may import under (functions/drift-runtime.ts).
+    ...(resolved.securityHubImport ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn() } : {}),
   };
 
   const Resources = {
@@ -246,6 +248,7 @@ function buildDeployment({ stage, config, source }) {
       functionNames,
       ruleLogicalIds,
       slackWebhookParameter: resolved.slackWebhookParameter,
+      securityHubImport: resolved.securityHubImport,
     }),
     ...configRules(resolved.rules, resolved.configPeriodic),
     ...(slack ? slackSubscription() : {}),
@@ -282,6 +285,7 @@ function buildDeployment({ stage, config, source }) {
     sweepSchedule: resolved.sweepSchedule,
     driftTimeoutSeconds: DRIFT_TIMEOUT_SECONDS,
     rules: resolved.rules,
+    securityHubImport: resolved.securityHubImport,
   };
 }
 

@@ -47,6 +47,11 @@ function displayPath(file) {
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
+/** The stage file's schema: the shared one (cli/config-file.ts), which the CLI's --config reads too. */
+function stageSchema() {
+  return loadSources().ConfigFileSchema;
+}
+
 function defaultsNotice(stage, file) {
   const { RULES } = loadSources();
   return (
@@ -71,10 +76,10 @@ function loadStage(stage, dir = stagesDir()) {
   } catch (error) {
     throw new StageConfigError(`${source}: cannot be read (${error.code ?? error.message})`);
   }
-  const { parseConfigText, ConfigFileSchema, UsageError } = loadSources();
+  const { parseConfigText, UsageError } = loadSources();
   try {
     // ConfigError: `config file <shown>: <key>: <what is wrong>`.
-    return { config: parseConfigText(text, shown, ConfigFileSchema), source };
+    return { config: parseConfigText(text, shown, stageSchema()), source };
   } catch (error) {
     if (error instanceof UsageError) throw new StageConfigError(error.message);
     throw error;
@@ -114,6 +119,28 @@ function inputParameters(rule, texts, source) {
 }
 
 /**
+ * Whether the stage imports drift transitions into Security Hub. Checked here too, for a configuration that did not
+ * come through the file's schema (buildDeployment's callers): a bad value names the key and what it takes.
+ */
+function securityHubImport(config, source) {
+  const setting = config.securityHub;
+  if (setting === undefined) return false;
+  const result = stageSchema().shape.securityHub.safeParse(setting);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = ['securityHub', ...issue.path].join('.');
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${key}.${issue.keys.join(', ')}`
+        : `${key}: ${issue.message}`;
+    throw new StageConfigError(
+      `${source}: ${message} (allowed: securityHub: { importFindings: true | false })`,
+    );
+  }
+  return result.data?.importFindings === true;
+}
+
+/**
  * Everything the template is generated from, for one validated stage configuration. `source` names
  * the configuration in error messages (`config file deploy/stages/prod.yml`).
  */
@@ -139,10 +166,12 @@ function resolveStageConfig(config, source = DEFAULT_SOURCE) {
     slackWebhookParameter: config.alerts?.slackWebhookParameter,
     sweepSchedule: config.schedule?.sweep ?? DEFAULT_SWEEP_SCHEDULE,
     configPeriodic: config.schedule?.configPeriodic ?? DEFAULT_CONFIG_PERIODIC,
+    securityHubImport: securityHubImport(config, source),
   };
 }
 
 module.exports = {
+  stageSchema,
   loadStage,
   loadStageConfig,
   resolveStageConfig,

@@ -5,6 +5,7 @@ import type { Actor, Transition } from '../alerts/transition';
 import type { AwsReader } from '../aws/reader';
 import type { Params } from '../engine/params';
 import type { Rule } from '../engine/rule';
+import type { SecurityHubTarget } from '../securityhub/transition-import';
 import type { StateStore } from '../state/state-store';
 import type { GuardLogger } from '../telemetry/log';
 import type { GuardMetrics } from '../telemetry/metrics';
@@ -32,6 +33,8 @@ export interface DriftDeps {
   logger: DriftLogger;
   /** Counts for operators (telemetry/metrics.ts); absent = not counted. */
   metrics?: GuardMetrics;
+  /** Imports every transition into Security Hub (the stage's securityHub.importFindings); absent = off. */
+  securityHub?: SecurityHubTarget;
 }
 
 /** One run of the drift path. */

@@ -8,9 +8,10 @@ import { evaluateCluster } from '../engine/evaluate';
 import type { Finding } from '../engine/findings';
 import type { Cluster } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
-import type { RecordResult } from '../state/state-store';
+import type { AlertClaim, RecordResult } from '../state/state-store';
 import { publishClaimed } from './alert-claims';
 import { configRuleName } from '../engine/config-rule-names';
+import { publisherWithSecurityHub, transitionFinding } from '../securityhub/transition-import';
 import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
 
 const RECORD_CONCURRENCY = 8;
@@ -62,7 +63,13 @@ export async function recordAndAlert(
         // A claim is this run's duty to publish: a transition it won, or an earlier run's alert left pending.
         if (result.transition !== 'NONE') deps.metrics?.count('Transitions');
         if (result.claim === undefined) return;
-        const failure = await publishClaimed(deps, view, finding, result.claim, result.transition === 'NONE');
+        const failure = await publishClaimed(
+          withSecurityHub(deps, view, finding, result.claim),
+          view,
+          finding,
+          result.claim,
+          result.transition === 'NONE',
+        );
         if (failure === undefined) {
           deps.metrics?.count('AlertsPublished');
           outcome.alerts.push({
@@ -79,4 +86,27 @@ export async function recordAndAlert(
     ),
   );
   return failures;
+}
+
+/**
+ * The deps whose publisher also imports the claimed transition into Security Hub, when the stage enables it: the import
+ * is one more channel of the alert, so it is sent once per transition and resent with the alert if it failed.
+ */
+function withSecurityHub(
+  deps: DriftDeps,
+  view: SnapshotView,
+  finding: Finding,
+  claim: AlertClaim,
+): DriftDeps {
+  const target = deps.securityHub;
+  if (target === undefined) return deps;
+  const scope = { accountId: view.accountId, region: view.region, partition: view.partition };
+  return {
+    ...deps,
+    publisher: publisherWithSecurityHub(deps.publisher, target, claim.alert, () => {
+      const rule = deps.guard.rules.find((r) => r.meta.id === finding.ruleId);
+      if (rule === undefined) throw new Error(`rule ${finding.ruleId} is not among the stage's rules`);
+      return transitionFinding(finding, rule.meta, scope, claim.alert, target.productArn);
+    }),
+  };
 }

@@ -57,6 +57,19 @@ export const configFileShape = {
       configPeriodic: z.enum(CONFIG_PERIODIC_FREQUENCIES).optional(),
     })
     .optional(),
+  /**
+   * Deploy only (the CLI ignores it): `importFindings: true` imports every drift transition into
+   * Security Hub (BatchImportFindings under the account's default product); off unless set.
+   */
+  securityHub: z
+    .strictObject(
+      { importFindings: z.boolean({ error: 'expected true or false' }).optional() },
+      {
+        error: (issue) =>
+          issue.code === 'invalid_type' ? 'expected a mapping such as { importFindings: true }' : undefined,
+      },
+    )
+    .optional(),
 };
 
 /** Unknown top-level keys are errors: a typo (`parameter:`) must not silently drop settings. */

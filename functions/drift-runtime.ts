@@ -4,6 +4,7 @@
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SnsAlertPublisher } from '../alerts/sns-publisher';
@@ -26,9 +27,20 @@ export function lambdaRegion(env: NodeJS.ProcessEnv = process.env): string {
   return required(env, 'AWS_REGION');
 }
 
+/**
+ * SECURITY_HUB_PRODUCT_ARN, set only when the stage imports transitions into Security Hub: the account's default
+ * product in this Region, which the role may import under and nothing else.
+ */
+export function securityHubFromEnvironment(region: string, env: NodeJS.ProcessEnv): DriftDeps['securityHub'] {
+  const productArn = env.SECURITY_HUB_PRODUCT_ARN;
+  if (productArn === undefined || productArn === '') return undefined;
+  return { client: new SecurityHubClient({ region }), productArn };
+}
+
 export function driftDepsFromEnvironment(tools: Powertools, env: NodeJS.ProcessEnv = process.env): DriftDeps {
   const region = lambdaRegion(env);
   const readers = new Map<string, AwsReader>();
+  const securityHub = securityHubFromEnvironment(region, env);
   return {
     readerFor(eventRegion) {
       let reader = readers.get(eventRegion);
@@ -50,5 +62,6 @@ export function driftDepsFromEnvironment(tools: Powertools, env: NodeJS.ProcessE
     now: () => new Date(),
     logger: loggerPort(tools.logger),
     metrics: metricsPort(tools.metrics),
+    ...(securityHub ? { securityHub } : {}),
   };
 }

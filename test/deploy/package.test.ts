@@ -170,6 +170,15 @@ describe('partitions and IAM', () => {
     },
   );
 
+  it('dev.yml leaves the Security Hub import off: no securityhub action, no product ARN (securityhub-stage.test.ts has it on)', () => {
+    expect((stage as { securityHub?: { importFindings?: boolean } }).securityHub?.importFindings).not.toBe(
+      true,
+    );
+    const actions = allIamStatements(resources).flatMap((s) => listOf(s.Action));
+    expect(actions.filter((a) => a.startsWith('securityhub:'))).toEqual([]);
+    expect(allStrings(template).filter((s) => s.includes(':securityhub:'))).toEqual([]);
+  });
+
   it('drift and sweep may start evaluations of the deployed rules, and nothing else in Config', () => {
     const policy = resources.DriftRulesPolicy!;
     expect(policy.Properties.Roles).toEqual([{ Ref: 'DriftRole' }, { Ref: 'SweepRole' }]);

@@ -26,6 +26,27 @@ function allow(actions, resource, condition) {
   };
 }
 
+/**
+ * The ASFF fields BatchUpdateFindings can change besides Workflow (User Guide "BatchUpdateFindings for customers":
+ * Confidence, Criticality, Note, RelatedFindings, Severity, Types, UserDefinedFields, VerificationState), Note and
+ * Severity by their members (the SDK model's NoteUpdate, SeverityUpdate). The roles' BatchUpdateFindings is
+ * allowed only while each of these is absent: a `Null: true` on a path the request does not carry is always met, so
+ * the list can only narrow the grant, never refuse our own call (which sends Workflow.Status alone).
+ */
+const BATCH_UPDATE_OTHER_FIELDS = [
+  'Confidence',
+  'Criticality',
+  'Note.Text',
+  'Note.UpdatedBy',
+  'RelatedFindings',
+  'Severity.Label',
+  'Severity.Normalized',
+  'Severity.Product',
+  'Types',
+  'UserDefinedFields',
+  'VerificationState',
+];
+
 /** The grants each role is built from; exported so tests can hold the template to them. */
 const grants = {
   // The collector's Describe*/List*/Get* calls do not support resource-level permissions.
@@ -53,6 +74,18 @@ const grants = {
   // BatchImportFindings' resource is the product findings are imported under (Service Authorization Reference,
   // Security Hub: resource type `product`): the account's own default product in this Region, and no other.
   importFindings: () => allow(['securityhub:BatchImportFindings'], securityHubProductArn()),
+  // A RESOLVED's Workflow RESOLVED (securityhub/update-workflow.ts): BatchImportFindings ignores Workflow once a
+  // finding exists. BatchUpdateFindings' resource is the account's hub in this Region (Service Authorization
+  // Reference, Security Hub: resource type `hub`), and its condition keys `securityhub:ASFFSyntaxPath/<field>` hold it
+  // to the one field and value we set: Workflow.Status RESOLVED, with every other field BatchUpdateFindings accepts
+  // absent from the request (User Guide "BatchUpdateFindings for customers", configuring access).
+  resolveFindings: () =>
+    allow(['securityhub:BatchUpdateFindings'], securityHubHubArn(), {
+      StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': 'RESOLVED' },
+      Null: Object.fromEntries(
+        BATCH_UPDATE_OTHER_FIELDS.map((field) => [`securityhub:ASFFSyntaxPath/${field}`, 'true']),
+      ),
+    }),
   readSlackWebhook: (parameterName) => [
     allow(
       ['ssm:GetParameter'],
@@ -64,6 +97,11 @@ const grants = {
     }),
   ],
 };
+
+/** The account's Security Hub (its `hub` resource) in this Region: what BatchUpdateFindings is authorised on. */
+function securityHubHubArn() {
+  return sub('arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default');
+}
 
 /** The account's default Security Hub product, where a customer's own findings are imported. */
 function securityHubProductArn() {
@@ -124,7 +162,7 @@ function configRulesPolicy(actions, roleLogicalIds, ruleLogicalIds) {
 
 /** One role per function: logical id → resource. `securityHubImport`: drift and sweep import their transitions. */
 function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter, securityHubImport = false }) {
-  const importFindings = securityHubImport ? [grants.importFindings()] : [];
+  const importFindings = securityHubImport ? [grants.importFindings(), grants.resolveFindings()] : [];
   const resources = {
     ConfigEvaluatorRole: lambdaRole([
       grants.collector(),
@@ -178,6 +216,8 @@ module.exports = {
   grants,
   ssmParameterPath,
   securityHubProductArn,
+  securityHubHubArn,
+  BATCH_UPDATE_OTHER_FIELDS,
   STATE_TABLE_ACTIONS,
   sub,
   getAtt,

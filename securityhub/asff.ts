@@ -238,7 +238,8 @@ export function asffFinding(finding: Finding, rule: RuleMeta, context: AsffConte
     Resources: resources(finding, context),
     Compliance: { Status: status },
     // Counts when the finding is created; afterwards Security Hub keeps the customer's workflow (and itself moves a
-    // RESOLVED or NOTIFIED finding back to NEW when its status leaves PASSED).
+    // RESOLVED or NOTIFIED finding back to NEW when its status leaves PASSED). The drift pipeline resolves an existing
+    // finding with BatchUpdateFindings (securityhub/update-workflow.ts).
     Workflow: { Status: workflowOf(status) },
     // What Security Hub does with control findings whose Config result is NOT_APPLICABLE (after three days): ours is
     // definite, so at once. A later FAILED import makes it ACTIVE (and NEW) again.

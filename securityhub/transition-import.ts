@@ -3,11 +3,20 @@
  * state store records is imported once, as the finding of its cluster and rule — a NEW_VIOLATION as FAILED, a RESOLVED
  * as PASSED with Workflow RESOLVED.
  *
+ * Workflow RESOLVED takes a second call: BatchImportFindings sets `Workflow` only when it creates a finding and ignores
+ * it afterwards (User Guide "BatchImportFindings for finding providers"), so a RESOLVED is imported PASSED and then,
+ * once that import succeeded, its workflow is set with BatchUpdateFindings (securityhub/update-workflow.ts). A
+ * NEW_VIOLATION needs no such call: Security Hub itself moves a RESOLVED (or NOTIFIED) finding back to NEW when its
+ * Compliance.Status goes from PASSED to FAILED (API reference, Workflow `Status`), which is what its FAILED import
+ * does; a SUPPRESSED one stays as a person left it.
+ *
  * The import rides on the alert's claim (state/state-store.ts): it is one more channel beside the chat and email
- * topics. Both are attempted, so a Security Hub outage does not hold back a page and a topic outage does not hold back
- * the import; when either fails, the claim is released with the channels that were reached (`securityhub` among them
- * once imported), and the retried invocation sends only what is missing. The import carries the transition's own
- * observation time as UpdatedAt, so even a repeat (a run that dies after importing) is one that Security Hub ignores.
+ * topics, and the workflow update another (`securityhub`, `securityhub-workflow`). All are attempted, so a Security
+ * Hub outage does not hold back a page and a topic outage does not hold back the import; when any fails, the claim is
+ * released with the channels that were reached, and the retried invocation sends only what is missing (a failed
+ * workflow update is retried without importing or paging again). The import carries the transition's own observation
+ * time as UpdatedAt, so even a repeat (a run that dies after importing) is one that Security Hub ignores; a repeated
+ * workflow update sets the same status again.
  */
 import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import {
@@ -22,9 +31,12 @@ import type { RuleMeta } from '../engine/rule';
 import type { PendingAlert } from '../state/state-store';
 import { asffFinding } from './asff';
 import { importFindings } from './import-findings';
+import { setWorkflowStatus } from './update-workflow';
 
-/** The name of the Security Hub "channel" in a pending alert's `delivered` list. */
+/** The name of the Security Hub import "channel" in a pending alert's `delivered` list. */
 export const SECURITY_HUB_CHANNEL = 'securityhub';
+/** The "channel" of a RESOLVED's workflow update (BatchUpdateFindings), once it succeeded. */
+export const SECURITY_HUB_WORKFLOW_CHANNEL = 'securityhub-workflow';
 
 /** What the drift deps carry when the stage imports into Security Hub. */
 export interface SecurityHubTarget {
@@ -66,9 +78,10 @@ export function transitionFinding(
 }
 
 /**
- * `publisher`, plus the Security Hub import of `asff` unless the claim's alert already reached Security Hub. Any
- * failure rejects with an AlertPublishError whose `delivered` names every channel reached, `securityhub` included,
- * so releasing the claim records it and the resend skips it.
+ * `publisher`, plus the Security Hub import of `asff` unless the claim's alert already reached Security Hub, and for a
+ * RESOLVED the finding's Workflow RESOLVED once it is imported (unless already set). Any failure rejects with an
+ * AlertPublishError whose `delivered` names every channel reached, `securityhub` and `securityhub-workflow` included,
+ * so releasing the claim records them and the resend skips them.
  */
 export function publisherWithSecurityHub(
   publisher: AlertPublisher,
@@ -78,9 +91,16 @@ export function publisherWithSecurityHub(
 ): AlertPublisher {
   return {
     async publish(transition, options) {
-      const alreadyImported = (alert.delivered ?? []).includes(SECURITY_HUB_CHANNEL);
+      const delivered = alert.delivered ?? [];
+      let imported = delivered.includes(SECURITY_HUB_CHANNEL);
+      const resolvedWorkflow = delivered.includes(SECURITY_HUB_WORKFLOW_CHANNEL);
       const failures: { topicArn: string; error: unknown }[] = [];
       const errors: string[] = [];
+      const what = `the ${transition.kind} finding for ${transition.clusterName}/${transition.ruleId}`;
+      const fail = (action: string, error: unknown) => {
+        failures.push({ topicArn: target.productArn, error });
+        errors.push(`${action} failed: ${error instanceof Error ? error.message : String(error)}`);
+      };
       // The topics first: a page should not wait on Security Hub.
       let reached: string[] = ALERT_CHANNELS.filter((channel) => !(options?.skip ?? []).includes(channel));
       try {
@@ -90,16 +110,29 @@ export function publisherWithSecurityHub(
         if (error instanceof AlertPublishError) failures.push(...error.failures);
         errors.push(error instanceof Error ? error.message : String(error));
       }
-      if (!alreadyImported) {
+      let finding: AwsSecurityFinding | undefined;
+      if (!imported) {
         try {
-          await importFindings(target.client, [asff()]);
+          finding = asff();
+          await importFindings(target.client, [finding]);
           reached.push(SECURITY_HUB_CHANNEL);
+          imported = true;
         } catch (error) {
-          failures.push({ topicArn: target.productArn, error });
-          errors.push(
-            `importing the ${transition.kind} finding for ${transition.clusterName}/${transition.ruleId} into ` +
-              `Security Hub failed: ${error instanceof Error ? error.message : String(error)}`,
+          fail(`importing ${what} into Security Hub`, error);
+        }
+      }
+      // Only after the PASSED import: the update cannot create the finding, and the workflow belongs to a PASSED one.
+      if (transition.kind === 'RESOLVED' && imported && !resolvedWorkflow) {
+        try {
+          finding ??= asff();
+          await setWorkflowStatus(
+            target.client,
+            [{ Id: finding.Id, ProductArn: finding.ProductArn }],
+            'RESOLVED',
           );
+          reached.push(SECURITY_HUB_WORKFLOW_CHANNEL);
+        } catch (error) {
+          fail(`setting Workflow.Status RESOLVED on ${what} in Security Hub`, error);
         }
       }
       if (errors.length === 0) return;

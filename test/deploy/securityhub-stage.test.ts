@@ -1,7 +1,9 @@
 /**
  * The stage setting `securityHub.importFindings`: validated with a clear error, and only when true do the drift and
  * sweep roles get securityhub:BatchImportFindings, on the account's default product in the partition and Region, with
- * the product ARN in their environment. First the generators (deploy/resources.js), then the real `serverless package`.
+ * the product ARN in their environment, and securityhub:BatchUpdateFindings on the account's hub in that partition and
+ * Region, held by condition keys to setting Workflow.Status RESOLVED and nothing else. First the generators
+ * (deploy/resources.js), then the real `serverless package`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,10 +38,38 @@ const stageConfig = require('../../deploy/stage-config') as StageConfigModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const ACTION = 'securityhub:BatchImportFindings';
+const UPDATE_ACTION = 'securityhub:BatchUpdateFindings';
 const PRODUCT = {
   'Fn::Sub':
     'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
 };
+const HUB = { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' };
+/**
+ * The condition of the BatchUpdateFindings grant: Workflow.Status must be RESOLVED (`StringEquals` on an absent key is
+ * not met), and every other field the operation can change must be absent (User Guide "BatchUpdateFindings for
+ * customers": condition keys `securityhub:ASFFSyntaxPath/<field>`).
+ */
+const OTHER_FIELDS = [
+  'Confidence',
+  'Criticality',
+  'Note.Text',
+  'Note.UpdatedBy',
+  'RelatedFindings',
+  'Severity.Label',
+  'Severity.Normalized',
+  'Severity.Product',
+  'Types',
+  'UserDefinedFields',
+  'VerificationState',
+];
+const RESOLVE_ONLY = {
+  StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': 'RESOLVED' },
+  Null: Object.fromEntries(OTHER_FIELDS.map((f) => [`securityhub:ASFFSyntaxPath/${f}`, 'true'])),
+};
+const GRANTS = [
+  { Action: [ACTION], Resource: PRODUCT },
+  { Action: [UPDATE_ACTION], Resource: HUB, Condition: RESOLVE_ONLY },
+];
 const ROLES = ['ConfigEvaluatorRole', 'DriftRole', 'SweepRole', 'SlackNotifierRole'];
 
 const build = (config: Record<string, unknown>) =>
@@ -52,7 +82,13 @@ function holders(resources: Record<string, CfnResource>): Record<string, unknown
     const granting = roleStatements(resources, role).filter((s) =>
       listOf(s.Action).some((a) => a.startsWith('securityhub:')),
     );
-    if (granting.length > 0) out[role] = granting.map((s) => ({ Action: s.Action, Resource: s.Resource }));
+    if (granting.length > 0) {
+      out[role] = granting.map((s) => ({
+        Action: s.Action,
+        Resource: s.Resource,
+        ...(s.Condition === undefined ? {} : { Condition: s.Condition }),
+      }));
+    }
   }
   return out;
 }
@@ -79,16 +115,13 @@ describe('generated from the stage configuration', () => {
     }
   });
 
-  it('on: drift and sweep may import, only on the default product, and are told which', () => {
+  it('on: drift and sweep may import on the default product and resolve on the hub, and are told which product', () => {
     const deployment = build({
       securityHub: { importFindings: true },
       alerts: { slackWebhookParameter: '/guard/slack' },
     });
     expect(deployment.securityHubImport).toBe(true);
-    expect(holders(deployment.resources.Resources)).toEqual({
-      DriftRole: [{ Action: [ACTION], Resource: PRODUCT }],
-      SweepRole: [{ Action: [ACTION], Resource: PRODUCT }],
-    });
+    expect(holders(deployment.resources.Resources)).toEqual({ DriftRole: GRANTS, SweepRole: GRANTS });
     expect(deployment.driftEnvironment.SECURITY_HUB_PRODUCT_ARN).toEqual(PRODUCT);
     expect(deployment.evaluatorEnvironment.SECURITY_HUB_PRODUCT_ARN).toBeUndefined();
   });
@@ -97,10 +130,19 @@ describe('generated from the stage configuration', () => {
     ['aws', 'eu-west-1'],
     ['aws-cn', 'cn-north-1'],
     ['aws-us-gov', 'us-gov-west-1'],
-  ])('the product ARN resolves in %s to the account’s own default product', (partition, region) => {
+  ])('the ARNs resolve in %s to the account’s own default product and hub', (partition, region) => {
     expect(resolveSub(PRODUCT['Fn::Sub'], partition, region)).toBe(
       `arn:${partition}:securityhub:${region}:111122223333:product/111122223333/default`,
     );
+    expect(resolveSub(HUB['Fn::Sub'], partition, region)).toBe(
+      `arn:${partition}:securityhub:${region}:111122223333:hub/default`,
+    );
+  });
+
+  it('the generator’s field list is the one held here (deploy/iam.js BATCH_UPDATE_OTHER_FIELDS)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const iam = require('../../deploy/iam') as { BATCH_UPDATE_OTHER_FIELDS: string[] };
+    expect(iam.BATCH_UPDATE_OTHER_FIELDS).toEqual(OTHER_FIELDS);
   });
 
   it.each<[unknown, string]>([
@@ -173,11 +215,14 @@ describe('serverless package', () => {
       template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
     }, 180_000);
 
-    it('grants BatchImportFindings to drift and sweep only, on the default product only', () => {
-      expect(holders(template.Resources)).toEqual({
-        DriftRole: [{ Action: [ACTION], Resource: PRODUCT }],
-        SweepRole: [{ Action: [ACTION], Resource: PRODUCT }],
-      });
+    it('grants drift and sweep only BatchImportFindings on the default product and BatchUpdateFindings (Workflow.Status RESOLVED only) on the hub', () => {
+      expect(holders(template.Resources)).toEqual({ DriftRole: GRANTS, SweepRole: GRANTS });
+      // Nowhere else, and never on '*'.
+      const hubStatements = allIamStatements(template.Resources).filter((s) =>
+        listOf(s.Action).some((a) => a.startsWith('securityhub:')),
+      );
+      expect(hubStatements).toHaveLength(4);
+      expect(hubStatements.map((s) => s.Resource)).not.toContain('*');
     });
 
     it('gives drift and sweep the product ARN, and no other function', () => {

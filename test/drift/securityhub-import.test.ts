@@ -1,15 +1,21 @@
 /**
  * The drift path with the stage's Security Hub import on (DriftDeps.securityHub): the real state store on dynalite,
- * the fake AWS account, aws-sdk-client-mock for Security Hub. A NEW_VIOLATION imports FAILED and a RESOLVED imports
- * PASSED with Workflow RESOLVED, each exactly once per transition, duplicates, quiet runs and retries included.
+ * the fake AWS account, aws-sdk-client-mock for Security Hub. A NEW_VIOLATION imports FAILED; a RESOLVED imports
+ * PASSED and then sets Workflow RESOLVED with BatchUpdateFindings (BatchImportFindings ignores Workflow once the
+ * finding exists); each exactly once per transition, duplicates, quiet runs and retries included. Last, a whole
+ * violation → fix → violation cycle against a model of what Security Hub documents doing with those calls.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import {
   AwsSecurityFinding$,
   BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
   SecurityHubClient,
   type AwsSecurityFinding,
+  type AwsSecurityFindingIdentifier,
+  type BatchUpdateFindingsRequest,
+  type WorkflowStatus,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DriftDeps } from '../../drift/drift-deps';
@@ -70,9 +76,27 @@ function resetAll(): void {
     SuccessCount: input.Findings.length,
     FailedFindings: [],
   }));
+  securityHub
+    .on(BatchUpdateFindingsCommand)
+    .callsFake((input: { FindingIdentifiers: AwsSecurityFindingIdentifier[] }) => ({
+      ProcessedFindings: input.FindingIdentifiers,
+      UnprocessedFindings: [],
+    }));
 }
 
 beforeEach(resetAll);
+
+/** Every BatchUpdateFindings request since the last reset, in order. */
+function workflowUpdates(): BatchUpdateFindingsRequest[] {
+  return securityHub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
+}
+
+/** The Security Hub calls since the last reset, in order: `import` or `update`. */
+function hubCalls(): string[] {
+  return securityHub
+    .calls()
+    .map((call) => (call.args[0] instanceof BatchUpdateFindingsCommand ? 'update' : 'import'));
+}
 
 /** Every finding imported since the last reset, in order. */
 function imported(): AwsSecurityFinding[] {
@@ -126,6 +150,9 @@ describe('Security Hub import of drift transitions', () => {
 
     expect(outcome.alerts).toEqual([{ clusterName: ids.name, ruleId: RULE, kind: 'NEW_VIOLATION' }]);
     expect(securityHub.commandCalls(BatchImportFindingsCommand)).toHaveLength(1);
+    // No workflow call: a new finding takes the import's Workflow NEW, and Security Hub itself resets a RESOLVED one
+    // to NEW when its Compliance.Status goes from PASSED to FAILED.
+    expect(workflowUpdates()).toEqual([]);
     const [finding, ...rest] = imported();
     expect(rest).toEqual([]);
     expect(modelProblems(finding, AwsSecurityFinding$)).toEqual([]);
@@ -156,7 +183,7 @@ describe('Security Hub import of drift transitions', () => {
     expect(chatAlerts()).toHaveLength(1);
   });
 
-  it('a RESOLVED imports PASSED with Workflow RESOLVED, once, dated from when the violation began', async () => {
+  it('a RESOLVED imports PASSED once, then sets Workflow RESOLVED once, dated from when the violation began', async () => {
     const { snapshot, ids } = await baseline();
     const removed = breakEndpointGroup(snapshot, ids);
     await processCloudTrailEvent(deps, revoke(ids.endpointSecurityGroupId), REGION);
@@ -180,6 +207,84 @@ describe('Security Hub import of drift transitions', () => {
     });
     // Security Hub applies an update only when UpdatedAt is later than the stored one.
     expect(Date.parse(finding!.UpdatedAt!)).toBeGreaterThan(Date.parse(violation!.UpdatedAt!));
+    // The import's Workflow counts only for a new finding: the existing one is resolved by BatchUpdateFindings,
+    // after the import, on that finding alone, and nothing else about it is changed.
+    expect(hubCalls()).toEqual(['import', 'update']);
+    expect(workflowUpdates()).toEqual([
+      {
+        FindingIdentifiers: [{ Id: violation!.Id, ProductArn: PRODUCT_ARN }],
+        Workflow: { Status: 'RESOLVED' },
+      },
+    ]);
+  });
+
+  it('a workflow update Security Hub leaves unprocessed fails the run; the retry updates once, importing and paging no one again', async () => {
+    const { snapshot, ids } = await baseline();
+    const removed = breakEndpointGroup(snapshot, ids);
+    await processCloudTrailEvent(deps, revoke(ids.endpointSecurityGroupId), REGION);
+    resetAll();
+    group(snapshot, ids.endpointSecurityGroupId).IpPermissions = removed as never;
+    const event = authorize(ids.endpointSecurityGroupId);
+    const id = asffFindingId(ACCOUNT, REGION, ids.name, RULE);
+    securityHub.on(BatchUpdateFindingsCommand).resolves({
+      ProcessedFindings: [],
+      UnprocessedFindings: [
+        {
+          FindingIdentifier: { Id: id, ProductArn: PRODUCT_ARN },
+          ErrorCode: 'ConcurrentUpdateError',
+          ErrorMessage: 'Concurrent finding updates detected',
+        },
+      ],
+    });
+
+    const failed = await processCloudTrailEvent(deps, event, REGION).catch((e: unknown) => e);
+
+    expect(failed).toBeInstanceOf(AggregateError);
+    expect(String((failed as AggregateError).errors[0])).toContain(
+      `setting Workflow.Status RESOLVED on the RESOLVED finding for ${ids.name}/${RULE} in Security Hub failed: ` +
+        `Security Hub did not set Workflow.Status RESOLVED on 1 of 1 finding(s): ${id} (ConcurrentUpdateError: ` +
+        'Concurrent finding updates detected)',
+    );
+    expect(h.warnings).toContain('alert publish failed');
+    expect(chatAlerts()).toHaveLength(1);
+    expect(hubCalls()).toEqual(['import', 'update']);
+
+    // Lambda's retry of the same event: Security Hub answers now.
+    resetAll();
+    const retried = await processCloudTrailEvent(deps, event, REGION);
+    expect(retried.alerts).toEqual([{ clusterName: ids.name, ruleId: RULE, kind: 'RESOLVED', resent: true }]);
+    expect(hubCalls()).toEqual(['update']);
+    expect(workflowUpdates()).toEqual([
+      { FindingIdentifiers: [{ Id: id, ProductArn: PRODUCT_ARN }], Workflow: { Status: 'RESOLVED' } },
+    ]);
+    expect(snsMock.commandCalls(PublishCommand)).toEqual([]);
+
+    // Nothing is left pending.
+    resetAll();
+    await processSweep(deps, REGION);
+    expect(hubCalls()).toEqual([]);
+    expect(snsMock.commandCalls(PublishCommand)).toEqual([]);
+  });
+
+  it('a refused RESOLVED import sets no workflow; the retry imports, then resolves, once each', async () => {
+    const { snapshot, ids } = await baseline();
+    const removed = breakEndpointGroup(snapshot, ids);
+    await processCloudTrailEvent(deps, revoke(ids.endpointSecurityGroupId), REGION);
+    resetAll();
+    group(snapshot, ids.endpointSecurityGroupId).IpPermissions = removed as never;
+    const event = authorize(ids.endpointSecurityGroupId);
+    securityHub
+      .on(BatchImportFindingsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' }));
+
+    await expect(processCloudTrailEvent(deps, event, REGION)).rejects.toBeInstanceOf(AggregateError);
+    expect(hubCalls()).toEqual(['import']);
+
+    resetAll();
+    await processCloudTrailEvent(deps, event, REGION);
+    expect(hubCalls()).toEqual(['import', 'update']);
+    expect(imported()).toMatchObject([{ Compliance: { Status: 'PASSED' } }]);
+    expect(snsMock.commandCalls(PublishCommand)).toEqual([]);
   });
 
   it('quiet runs import nothing: the same violation seen again, and a sweep', async () => {
@@ -277,7 +382,119 @@ describe('Security Hub import of drift transitions', () => {
     const outcome = await processCloudTrailEvent(h.deps, revoke(ids.endpointSecurityGroupId), REGION);
 
     expect(outcome.alerts).toHaveLength(1);
-    expect(securityHub.commandCalls(BatchImportFindingsCommand)).toEqual([]);
+    expect(securityHub.calls()).toEqual([]);
+  });
+});
+
+/**
+ * What Security Hub documents doing with our two calls, as a model: BatchImportFindings creates a finding with the
+ * Workflow it is given (NEW by default), and later applies only imports whose UpdatedAt is later, never their
+ * Workflow (User Guide "BatchImportFindings for finding providers"); it resets a NOTIFIED or RESOLVED workflow to NEW
+ * when Compliance.Status goes from PASSED to FAILED, WARNING or NOT_AVAILABLE, or RecordState from ARCHIVED to ACTIVE
+ * (API reference, Workflow `Status`). BatchUpdateFindings sets the workflow of existing findings (FindingNotFound for
+ * any other).
+ */
+function documentedSecurityHub() {
+  interface Stored {
+    compliance: string | undefined;
+    recordState: string;
+    workflow: WorkflowStatus;
+    updatedAt: string;
+  }
+  const stored = new Map<string, Stored>();
+  const key = (productArn: string | undefined, id: string | undefined) => `${productArn} ${id}`;
+  securityHub.on(BatchImportFindingsCommand).callsFake((input: { Findings: AwsSecurityFinding[] }) => {
+    for (const f of input.Findings) {
+      const old = stored.get(key(f.ProductArn, f.Id));
+      if (old === undefined) {
+        stored.set(key(f.ProductArn, f.Id), {
+          compliance: f.Compliance?.Status,
+          recordState: f.RecordState ?? 'ACTIVE',
+          workflow: f.Workflow?.Status ?? 'NEW',
+          updatedAt: f.UpdatedAt!,
+        });
+        continue;
+      }
+      if (Date.parse(f.UpdatedAt!) <= Date.parse(old.updatedAt)) continue;
+      const compliance = f.Compliance?.Status;
+      const recordState = f.RecordState ?? old.recordState;
+      const reopened =
+        (old.compliance === 'PASSED' && ['FAILED', 'WARNING', 'NOT_AVAILABLE'].includes(compliance ?? '')) ||
+        (old.recordState === 'ARCHIVED' && recordState === 'ACTIVE');
+      stored.set(key(f.ProductArn, f.Id), {
+        compliance,
+        recordState,
+        updatedAt: f.UpdatedAt!,
+        workflow: reopened && ['NOTIFIED', 'RESOLVED'].includes(old.workflow) ? 'NEW' : old.workflow,
+      });
+    }
+    return { FailedCount: 0, SuccessCount: input.Findings.length, FailedFindings: [] };
+  });
+  const update = (input: BatchUpdateFindingsRequest) => {
+    const found = input.FindingIdentifiers!.filter((i) => stored.has(key(i.ProductArn, i.Id)));
+    for (const i of found) stored.get(key(i.ProductArn, i.Id))!.workflow = input.Workflow!.Status!;
+    return {
+      ProcessedFindings: found,
+      UnprocessedFindings: input
+        .FindingIdentifiers!.filter((i) => !found.includes(i))
+        .map((i) => ({
+          FindingIdentifier: i,
+          ErrorCode: 'FindingNotFound',
+          ErrorMessage: 'Finding Not Found',
+        })),
+    };
+  };
+  securityHub.on(BatchUpdateFindingsCommand).callsFake(update);
+  return {
+    finding: (id: string) => stored.get(key(PRODUCT_ARN, id)),
+    /** A person's own BatchUpdateFindings, e.g. from the console. */
+    personSets: (id: string, status: WorkflowStatus) =>
+      update({ FindingIdentifiers: [{ Id: id, ProductArn: PRODUCT_ARN }], Workflow: { Status: status } }),
+  };
+}
+
+describe('against what Security Hub documents', () => {
+  it('violation → fix → violation: Workflow NEW, RESOLVED (over a person’s NOTIFIED), NEW again, with one update', async () => {
+    const { snapshot, ids } = await baseline();
+    const hub = documentedSecurityHub();
+    const id = asffFindingId(ACCOUNT, REGION, ids.name, RULE);
+
+    const removed = breakEndpointGroup(snapshot, ids);
+    await processCloudTrailEvent(deps, revoke(ids.endpointSecurityGroupId), REGION);
+    expect(hub.finding(id)).toMatchObject({ compliance: 'FAILED', workflow: 'NEW' });
+    hub.personSets(id, 'NOTIFIED');
+
+    group(snapshot, ids.endpointSecurityGroupId).IpPermissions = removed as never;
+    await processCloudTrailEvent(deps, authorize(ids.endpointSecurityGroupId), REGION);
+    expect(hub.finding(id)).toMatchObject({ compliance: 'PASSED', workflow: 'RESOLVED' });
+
+    breakEndpointGroup(snapshot, ids);
+    await processCloudTrailEvent(deps, revoke(ids.endpointSecurityGroupId), REGION);
+    expect(hub.finding(id)).toMatchObject({ compliance: 'FAILED', workflow: 'NEW' });
+
+    // Three imports, and the one workflow call of the RESOLVED (the person's own is not ours).
+    expect(hubCalls()).toEqual(['import', 'import', 'update', 'import']);
+  });
+
+  it('without the workflow call the fix would leave the finding as the person left it: the import alone cannot resolve it', async () => {
+    const { snapshot, ids } = await baseline();
+    const hub = documentedSecurityHub();
+    const id = asffFindingId(ACCOUNT, REGION, ids.name, RULE);
+    const removed = breakEndpointGroup(snapshot, ids);
+    await processCloudTrailEvent(deps, revoke(ids.endpointSecurityGroupId), REGION);
+    hub.personSets(id, 'NOTIFIED');
+    // Security Hub has the update refused: only the import lands, and it does not touch the workflow.
+    securityHub.on(BatchUpdateFindingsCommand).rejects(
+      Object.assign(new Error('not authorized to perform: securityhub:BatchUpdateFindings'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+
+    group(snapshot, ids.endpointSecurityGroupId).IpPermissions = removed as never;
+    await expect(
+      processCloudTrailEvent(deps, authorize(ids.endpointSecurityGroupId), REGION),
+    ).rejects.toBeInstanceOf(AggregateError);
+    expect(hub.finding(id)).toMatchObject({ compliance: 'PASSED', workflow: 'NOTIFIED' });
   });
 });
 

@@ -105,6 +105,10 @@ describe('processCloudTrailEvent', () => {
     expect(description).toContain('198.51.100.24');
     expect(description).toContain(String(event.detail.eventID));
     expect(description).toContain(ids.endpointSecurityGroupId);
+    // Issue 11: the next steps carry the finding's fix, with the account's real ids.
+    expect(description).toContain(
+      `aws ec2 authorize-security-group-ingress --region ${REGION} --group-id ${ids.endpointSecurityGroupId}`,
+    );
     expect(configRulesStarted()).toEqual([['private-eks-vpc-endpoints-security-groups']]);
     expect(recheckMessages()).toEqual([]);
   });

@@ -6,18 +6,6 @@
  * model the SDK ships.
  */
 
-/** A parameter value: a string or number as it is, a list as several words, a structure as JSON. */
-export type CliValue =
-  | string
-  | number
-  | boolean
-  | readonly string[]
-  | Record<string, unknown>
-  | readonly Record<string, unknown>[];
-
-/** `[name, value]`; an undefined value leaves the parameter out. */
-export type CliParam = readonly [name: string, value: CliValue | undefined];
-
 /** Characters a POSIX shell reads as themselves outside quotes. */
 const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -27,9 +15,76 @@ export function shellWord(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A shell variable name. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A line awsCli writes without expansions: `aws`, then words of plain characters, '…' quoted
+ * text and the \' between quoted parts that shellWord writes. Inside `"$( … )"` the shell reads
+ * such a line as it would on its own line, and a `)` in it can only be quoted text.
+ */
+const PLAIN_AWS_LINE = /^aws(?: (?:[A-Za-z0-9_@%+=:,./-]|'[^']*'|\\')+)+$/;
+
+/**
+ * A value only the shell knows when the line runs: a variable an earlier line captured
+ * (`$NAME`), or what a look-up prints (`$(aws …)`). Only shellExpansion makes one, and it
+ * admits nothing else, so a fix line never runs more than the AWS CLI.
+ */
+export class ShellExpansion {
+  private constructor(readonly expansion: string) {}
+
+  /** See shellExpansion. */
+  static of(text: string): ShellExpansion {
+    const variable = text.startsWith('$') && NAME.test(text.slice(1));
+    const lookUp = text.startsWith('$(') && text.endsWith(')') && PLAIN_AWS_LINE.test(text.slice(2, -1));
+    if (!variable && !lookUp) {
+      throw new Error(`not a $NAME or $(aws …) expansion: ${JSON.stringify(text)}`);
+    }
+    return new ShellExpansion(text);
+  }
+}
+
+/**
+ * A value the shell expands when the line runs, written into the line inside double quotes as
+ * given (so it stays one word): `$NAME`, a variable an earlier line captured, or `$(aws …)`
+ * around a line awsCli wrote without expansions, a look-up that should print one word
+ * (`--query … --output text`). Anything else (other commands, `;`, backticks, nested
+ * expansions) throws.
+ */
+export function shellExpansion(text: string): ShellExpansion {
+  return ShellExpansion.of(text);
+}
+
+/**
+ * `NAME=$(line)`: runs an awsCli line without expansions and keeps what it prints in a shell
+ * variable, for later lines to read as shellExpansion(`$NAME`).
+ */
+export function shellCapture(name: string, line: string): string {
+  if (!NAME.test(name)) throw new Error(`not a shell variable name: ${JSON.stringify(name)}`);
+  if (!PLAIN_AWS_LINE.test(line)) throw new Error(`not an aws line without expansions: ${line}`);
+  return `${name}=$(${line})`;
+}
+
+/**
+ * A parameter value: a string or number as it is, a list as several words, a structure as
+ * JSON, an expansion in double quotes.
+ */
+export type CliValue =
+  | string
+  | number
+  | boolean
+  | ShellExpansion
+  | readonly string[]
+  | Record<string, unknown>
+  | readonly Record<string, unknown>[];
+
+/** `[name, value]`; an undefined value leaves the parameter out. */
+export type CliParam = readonly [name: string, value: CliValue | undefined];
+
 function valueWords(value: Exclude<CliValue, boolean>): string[] {
   if (typeof value === 'string') return [shellWord(value)];
   if (typeof value === 'number') return [String(value)];
+  if (value instanceof ShellExpansion) return [`"${value.expansion}"`];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
     return (value as readonly string[]).map(shellWord);
   }

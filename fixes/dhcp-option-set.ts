@@ -4,7 +4,7 @@
  * old set stays, since other VPCs may use it.
  */
 import type { DhcpOptionSet } from '../snapshot/schema';
-import { awsCli } from './aws-cli';
+import { awsCli, shellCapture, shellExpansion } from './aws-cli';
 
 export const DHCP_OPTIONS_DOCUMENTATION =
   'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html';
@@ -75,8 +75,11 @@ export function replaceDhcpOptionSet(
     ['output', 'text'],
   ]);
   // The id is known only once the set exists, so the second line reads it from the first.
-  const associate = awsCli('ec2', 'associate-dhcp-options', region, [['vpc-id', vpcId]]);
-  return [`${variable}=$(${create})`, `${associate} --dhcp-options-id "$${variable}"`];
+  const associate = awsCli('ec2', 'associate-dhcp-options', region, [
+    ['vpc-id', vpcId],
+    ['dhcp-options-id', shellExpansion(`$${variable}`)],
+  ]);
+  return [shellCapture(variable, create), associate];
 }
 
 /** In plain words: `domain-name eu-west-1.compute.internal; domain-name-servers AmazonProvidedDNS`. */

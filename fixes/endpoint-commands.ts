@@ -13,7 +13,7 @@ import { securityGroupsAdmit } from '../network/security-groups';
 import type { Tri } from '../network/tri';
 import type { VpcEndpoint } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
-import { awsCli, type CliValue } from './aws-cli';
+import { awsCli, shellCapture, shellExpansion, type CliValue } from './aws-cli';
 import { endpointServiceName, type EndpointType } from './endpoint-service-name';
 import { enableDnsHostnames, enableDnsSupport } from './vpc-dns-attributes';
 
@@ -24,29 +24,6 @@ export const ENDPOINT_DOCS = {
   privateDns: `${PRIVATELINK}/interface-endpoints.html#enable-private-dns-names`,
   s3Gateway: `${PRIVATELINK}/vpc-endpoints-s3.html`,
 } as const;
-
-/** A value the shell expands (`"$VAR"`, `"$(…)"`): written as it is, never quoted again. */
-interface Expansion {
-  expansion: string;
-}
-type Param = readonly [name: string, value: CliValue | Expansion | undefined];
-
-function isExpansion(value: CliValue | Expansion | undefined): value is Expansion {
-  return typeof value === 'object' && value !== null && 'expansion' in value;
-}
-
-/** awsCli with some values left to the shell: each stands in as a plain token, then is put back. */
-function line(service: string, operation: string, region: string, params: readonly Param[]): string {
-  const expansions: string[] = [];
-  const plain = params.map(([name, value]): readonly [string, CliValue | undefined] => {
-    if (!isExpansion(value)) return [name, value];
-    expansions.push(value.expansion);
-    return [name, `@@${expansions.length - 1}@@`];
-  });
-  let text = awsCli(service, operation, region, plain);
-  expansions.forEach((expansion, i) => (text = text.replace(`@@${i}@@`, expansion)));
-  return text;
-}
 
 /** The type of endpoint a service needs: s3 works best as a Gateway (no charge, no DNS, no ENIs). */
 export function endpointTypeFor(service: string): EndpointType {
@@ -174,15 +151,15 @@ function newEndpointGroup(ctx: ClusterContext): EndpointGroups {
   for (let n = 2; taken.has(name); n++) name = `${ENDPOINT_GROUP_NAME}-${n}`;
   const variable = endpointGroupVariable(ctx.vpcId);
   const region = ctx.view.region;
-  const create = line('ec2', 'create-security-group', region, [
+  const create = awsCli('ec2', 'create-security-group', region, [
     ['group-name', name],
     ['description', 'HTTPS from EKS nodes to VPC interface endpoints'],
     ['vpc-id', ctx.vpcId],
     ['query', 'GroupId'],
     ['output', 'text'],
   ]);
-  const authorize = line('ec2', 'authorize-security-group-ingress', region, [
-    ['group-id', { expansion: `"$${variable}"` }],
+  const authorize = awsCli('ec2', 'authorize-security-group-ingress', region, [
+    ['group-id', shellExpansion(`$${variable}`)],
     [
       'ip-permissions',
       [
@@ -195,13 +172,13 @@ function newEndpointGroup(ctx: ClusterContext): EndpointGroups {
       ],
     ],
   ]);
-  return { commands: [`${variable}=$(${create})`, authorize], variable };
+  return { commands: [shellCapture(variable, create), authorize], variable };
 }
 
 /** `--service-name`: the literal name, or the look-up the shell runs first. */
-function serviceNameValue(ctx: ClusterContext, service: string, type: EndpointType): string | Expansion {
+function serviceNameValue(ctx: ClusterContext, service: string, type: EndpointType): CliValue {
   const source = endpointServiceName(ctx.view, service, type);
-  return source.name ?? { expansion: `"$(${source.lookup})"` };
+  return source.name ?? shellExpansion(`$(${source.lookup})`);
 }
 
 /** A new endpoint of `service` in the cluster's VPC: Interface (one node subnet per zone) or s3 Gateway. */
@@ -227,8 +204,8 @@ function createInterfaceFix(ctx: ClusterContext, service: string): Fix {
   }
   const groups = endpointGroups(ctx, subnetIds);
   if (groups.decide !== undefined) return { commands: [], decide: groups.decide, documentation };
-  const securityGroups: CliValue | Expansion = groups.ids ?? { expansion: `"$${groups.variable}"` };
-  const create = line('ec2', 'create-vpc-endpoint', ctx.view.region, [
+  const securityGroups: CliValue = groups.ids ?? shellExpansion(`$${groups.variable}`);
+  const create = awsCli('ec2', 'create-vpc-endpoint', ctx.view.region, [
     ['vpc-id', ctx.vpcId],
     ['vpc-endpoint-type', 'Interface'],
     ['service-name', serviceNameValue(ctx, service, 'Interface')],
@@ -264,7 +241,7 @@ function createGatewayFix(ctx: ClusterContext, service: string): Fix {
       documentation,
     };
   }
-  const create = line('ec2', 'create-vpc-endpoint', ctx.view.region, [
+  const create = awsCli('ec2', 'create-vpc-endpoint', ctx.view.region, [
     ['vpc-id', ctx.vpcId],
     ['vpc-endpoint-type', 'Gateway'],
     ['service-name', serviceNameValue(ctx, service, 'Gateway')],
@@ -301,7 +278,7 @@ export function enablePrivateDnsFix(ctx: ClusterContext, endpoint: VpcEndpoint, 
       documentation,
     };
   }
-  const modify = line('ec2', 'modify-vpc-endpoint', ctx.view.region, [
+  const modify = awsCli('ec2', 'modify-vpc-endpoint', ctx.view.region, [
     ['vpc-endpoint-id', id],
     // For s3 the console pairs private DNS with "only for inbound Resolver endpoints", which
     // needs an s3 Gateway endpoint and leaves the nodes' traffic to it: a judged s3 Interface
@@ -316,7 +293,7 @@ export function enablePrivateDnsFix(ctx: ClusterContext, endpoint: VpcEndpoint, 
 export function addSubnetFix(ctx: ClusterContext, endpointId: string, subnetId: string): Fix {
   return {
     commands: [
-      line('ec2', 'modify-vpc-endpoint', ctx.view.region, [
+      awsCli('ec2', 'modify-vpc-endpoint', ctx.view.region, [
         ['vpc-endpoint-id', endpointId],
         ['add-subnet-ids', [subnetId]],
       ]),
@@ -329,7 +306,7 @@ export function addSubnetFix(ctx: ClusterContext, endpointId: string, subnetId: 
 export function addRouteTablesFix(ctx: ClusterContext, endpointId: string, tableIds: readonly string[]): Fix {
   return {
     commands: [
-      line('ec2', 'modify-vpc-endpoint', ctx.view.region, [
+      awsCli('ec2', 'modify-vpc-endpoint', ctx.view.region, [
         ['vpc-endpoint-id', endpointId],
         ['add-route-table-ids', tableIds],
       ]),

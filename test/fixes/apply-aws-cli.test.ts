@@ -2,9 +2,13 @@ import { ruleById } from '../../rules';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { runRule } from '../../testkit/run-rule';
 import { endpoint, group, iface, subnet, table, vpcConfig, type Json } from '../../testkit/snapshot-edits';
+import type { Outcome } from '../../engine/findings';
 import {
   applyCommands,
   AwsCliError,
+  expectDetailsCoverOffenders,
+  expectValidCommands,
+  fixAndRerun,
   fixCommands,
   formatOutput,
   offeredServices,
@@ -625,6 +629,27 @@ describe('DHCP options, attributes and tags', () => {
     ).toBe('InvalidParameterCombination');
   });
 
+  it('modify-vpc-attribute turns DNS hostnames on only while DNS support is on', () => {
+    const { s, c } = fixture();
+    s.ec2.VpcAttributes[c.vpcId] = {
+      EnableDnsSupport: { Value: false },
+      EnableDnsHostnames: { Value: false },
+    };
+    const hostnames = `aws ec2 modify-vpc-attribute --region ${R} --vpc-id ${c.vpcId} --enable-dns-hostnames`;
+    expect(errorCode(s, [hostnames])).toBe('InvalidParameterValue');
+    const after = applyCommands(s, [
+      `aws ec2 modify-vpc-attribute --region ${R} --vpc-id ${c.vpcId} --enable-dns-support`,
+      hostnames,
+    ]);
+    expect(after.ec2.VpcAttributes[c.vpcId]).toEqual({
+      EnableDnsSupport: { Value: true },
+      EnableDnsHostnames: { Value: true },
+    });
+    // Whether DNS support is on must be known: the simulator does not guess AWS's default.
+    s.ec2.VpcAttributes[c.vpcId] = {};
+    expect(errorCode(s, [hostnames])).toBe('SimulatorSnapshotLacks');
+  });
+
   it('modify-subnet-attribute --no-map-public-ip-on-launch makes SUBNETS_PRIVATE compliant', () => {
     const rule = ruleById('SUBNETS_PRIVATE')!;
     const { s, c } = fixture();
@@ -801,5 +826,68 @@ describe('fixCommands', () => {
     const outcome = { details: [detail(['a', 'b']), detail([]), detail(['a', 'c'])] };
     expect(fixCommands(outcome)).toEqual(['a', 'b', 'c']);
     expect(fixCommands(outcome, { distinct: false })).toEqual(['a', 'b', 'a', 'c']);
+  });
+});
+
+describe("what the rule tests ask of an outcome's details", () => {
+  const detail = (resourceId: string, problem: string, commands: string[], decide?: string) => ({
+    resourceId,
+    resourceType: 'AWS::EC2::SecurityGroup',
+    problem,
+    fix: {
+      commands,
+      ...(decide === undefined ? {} : { decide }),
+      documentation: 'https://docs.aws.amazon.com/x',
+    },
+  });
+  const outcome = (offenders: string[], details: Outcome['details']): Outcome => ({
+    compliance: 'NON_COMPLIANT',
+    annotation: 'a',
+    offenders,
+    details,
+  });
+
+  it('expectDetailsCoverOffenders: every offender a resource or a whole word of a problem', () => {
+    expectDetailsCoverOffenders(
+      outcome(['sg-1', '10.0.0.0/19'], [detail('sg-1', 'denies 10.0.0.0/19.', ['x'])]),
+    );
+    // Named only inside a longer id, or in no detail at all: not covered.
+    expect(() =>
+      expectDetailsCoverOffenders(outcome(['sg-1'], [detail('sg-12', 'sg-12 and sg-1a', ['x'])])),
+    ).toThrow();
+    expect(() =>
+      expectDetailsCoverOffenders(outcome(['sg-1'], [detail('sg-2', 'p', [], 'decide')])),
+    ).toThrow();
+    // A detail with neither a command nor a decision, or no details at all.
+    expect(() => expectDetailsCoverOffenders(outcome(['sg-1'], [detail('sg-1', 'p', [])]))).toThrow();
+    expect(() => expectDetailsCoverOffenders(outcome([], []))).toThrow();
+    expect(() =>
+      expectDetailsCoverOffenders({
+        ...outcome(['sg-1'], [detail('sg-1', 'p', ['x'])]),
+        compliance: 'COMPLIANT',
+      }),
+    ).toThrow();
+  });
+
+  it("expectValidCommands: checkLines over each detail's lines", () => {
+    const line = `aws ec2 modify-vpc-attribute --region ${R} --vpc-id vpc-1 --enable-dns-support`;
+    expectValidCommands(outcome([], [detail('a', 'p', [line])]));
+    expect(() => expectValidCommands(outcome([], [detail('a', 'p', [`${line} --vpc x`])]))).toThrow();
+    // A variable captured by another detail is not captured for this one.
+    const use = `aws ec2 associate-dhcp-options --region ${R} --vpc-id vpc-1 --dhcp-options-id "$D"`;
+    expect(() => expectValidCommands(outcome([], [detail('a', 'p', [use])]))).toThrow();
+  });
+
+  it('fixAndRerun runs the distinct lines on a copy and evaluates the rule there', () => {
+    const rule = ruleById('SUBNETS_PRIVATE')!;
+    const { s, c } = fixture();
+    subnet(s, c.subnetIds[1]!).MapPublicIpOnLaunch = true;
+    const before = runRule(rule, s);
+    expect(before.compliance).toBe('NON_COMPLIANT');
+    const twice = { details: [...before.details, ...before.details] };
+    const { outcome: after, snapshot } = fixAndRerun(rule, s, twice);
+    expect(after.compliance).toBe('COMPLIANT');
+    expect(subnet(snapshot, c.subnetIds[1]!).MapPublicIpOnLaunch).toBe(false);
+    expect(subnet(s, c.subnetIds[1]!).MapPublicIpOnLaunch).toBe(true);
   });
 });

@@ -15,11 +15,15 @@
  * silent no-op. `--query` is evaluated by a small JMESPath subset that refuses what it does not
  * know; `--output text` prints like the CLI (scalars bare, a list of scalars tab-separated).
  */
-import type { Detail } from '../../engine/findings';
+import { expect } from '@jest/globals';
+import type { Detail, Outcome } from '../../engine/findings';
+import type { Rule } from '../../engine/rule';
 import { parseCidr } from '../../network/cidr';
 import { serviceName, type RawSnapshot } from '../../testkit/private-cluster';
+import { runRule } from '../../testkit/run-rule';
 import {
   checkAgainstModel,
+  checkLines,
   expandWords,
   interpretCommand,
   parseCommandLine,
@@ -148,6 +152,55 @@ export function simulate(
     }
   });
   return { snapshot: simulator.snapshot, outputs, variables: Object.fromEntries(simulator.variables) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the rule tests ask of a NON_COMPLIANT outcome's details
+
+/** `text` names `id` as a whole word (not as part of a longer id or address; a full stop may end it). */
+function names(text: string, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w.-])${escaped}($|[^\\w.-]|\\.(?![\\w-]))`).test(text);
+}
+
+/**
+ * The outcome is NON_COMPLIANT with details; every offender is a detail's resource or named in a
+ * detail's problem (a route table behind its subnets, a CIDR, a DNS server); every detail has
+ * commands or a decision, and an AWS documentation page.
+ */
+export function expectDetailsCoverOffenders(outcome: Outcome): void {
+  expect(outcome.compliance).toBe('NON_COMPLIANT');
+  expect(outcome.details.length).toBeGreaterThan(0);
+  for (const offender of outcome.offenders) {
+    const covered = outcome.details.some((d) => d.resourceId === offender || names(d.problem, offender));
+    expect({ offender, covered }).toEqual({ offender, covered: true });
+  }
+  for (const detail of outcome.details) {
+    expect(detail.fix.commands.length > 0 || (detail.fix.decide ?? '').length > 0).toBe(true);
+    expect(detail.fix.documentation).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+  }
+}
+
+/** Every detail's command lines pass checkLines: the API model, and each variable captured first. */
+export function expectValidCommands(outcome: { details: readonly Detail[] }): void {
+  for (const detail of outcome.details) {
+    expect([detail.resourceId, checkLines(detail.fix.commands)]).toEqual([detail.resourceId, []]);
+  }
+}
+
+/**
+ * Runs the details' commands on a copy of `snapshot` as `private-eks-guard fix` would (each
+ * distinct line once) and evaluates `rule` again on the copy.
+ */
+export function fixAndRerun(
+  rule: Rule,
+  snapshot: RawSnapshot,
+  outcome: { details: readonly Detail[] },
+  params: Record<string, string> = {},
+  options: SimulatorOptions = {},
+): { outcome: Outcome; snapshot: RawSnapshot } {
+  const fixed = applyCommands(snapshot, fixCommands(outcome), options);
+  return { outcome: runRule(rule, fixed, params), snapshot: fixed };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1191,6 +1244,22 @@ const modifyVpcAttribute: Handler = (sim, input) => {
   const attributes = sim.section('VpcAttributes');
   if (!ec2.Vpcs && !attributes[vpcId])
     fail('SimulatorSnapshotLacks', `the snapshot does not hold the VPC ${vpcId}`);
+  // ModifyVpcAttribute: "You can only enable DNS hostnames if you've enabled DNS support."
+  if (attribute === 'EnableDnsHostnames' && value) {
+    const support = (attributes[vpcId]?.EnableDnsSupport as Json | undefined)?.Value;
+    if (support === undefined) {
+      fail(
+        'SimulatorSnapshotLacks',
+        `the snapshot does not show whether ${vpcId} has DNS support, which DNS hostnames need`,
+      );
+    }
+    if (support !== true) {
+      fail(
+        'InvalidParameterValue',
+        `DNS hostnames can only be enabled for ${vpcId} once DNS support (enableDnsSupport) is enabled`,
+      );
+    }
+  }
   attributes[vpcId] = { ...(attributes[vpcId] ?? {}), [attribute]: { Value: value } };
   return {};
 };

@@ -4,10 +4,13 @@ import * as EC2 from '@aws-sdk/client-ec2';
 import * as EKS from '@aws-sdk/client-eks';
 import fc from 'fast-check';
 import { awsCli, shellWord, type CliParam } from '../../fixes/aws-cli';
+import { privateClustersSnapshot } from '../../testkit/private-cluster';
+import { simulate } from './apply-aws-cli';
 import {
   checkAgainstModel,
   checkLines,
   cliName,
+  commandOf,
   expandWords,
   interpretCommand,
   literal,
@@ -581,6 +584,105 @@ describe('checkAgainstModel', () => {
         `aws ec2 create-network-acl-entry --region ${R} --network-acl-id "$ACL" --rule-number "$N" --protocol 6 --rule-action allow --egress --cidr-block 10.0.0.0/19`,
       ),
     ).toEqual([]);
+  });
+});
+
+/*
+ * The lines the cluster, DNS, DHCP and subnet fixes write, and the mistakes a checker of them
+ * must catch (or every test built on it passes vacuously).
+ */
+describe('checkAgainstModel on the network fixes', () => {
+  it.each([
+    [`aws ec2 modify-vpc-attribute --region ${R} --vpc-id vpc-1 --enable-dns-support`],
+    [`aws ec2 modify-subnet-attribute --region ${R} --subnet-id subnet-1 --no-map-public-ip-on-launch`],
+    [
+      `aws eks update-cluster-config --region ${R} --name a --resources-vpc-config endpointPrivateAccess=true`,
+    ],
+    [
+      `aws eks update-cluster-config --region cn-north-1 --name a --resources-vpc-config '{"publicAccessCidrs":["203.0.113.0/24"]}'`,
+    ],
+    [`aws ec2 create-tags --region ${R} --resources subnet-1 --tags '[{"Key":"k","Value":"1"}]'`],
+    [
+      `X=$(aws ec2 create-dhcp-options --region ${R} --dhcp-configurations '[{"Key":"domain-name","Values":["a"]}]' --query DhcpOptions.DhcpOptionsId --output text)`,
+    ],
+  ])('accepts %s', (line) => {
+    expect(checkAgainstModel(line)).toEqual([]);
+  });
+
+  it.each<[string, RegExp]>([
+    [
+      `aws ec2 authorize-security-group-ingress --region ${R} --group-id sg-1 --protocol tcp`,
+      /--protocol is not a member of AuthorizeSecurityGroupIngressRequest/,
+    ],
+    [
+      `aws ec2 modify-vpc-attributes --region ${R} --vpc-id vpc-1`,
+      /ec2 has no operation "modify-vpc-attributes"/,
+    ],
+    ['aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-support', /no --region/],
+    [`aws ec2 create-tags --region ${R} --resources subnet-1 --no-tags`, /--no-tags: .* has no --no- form/],
+    [
+      `aws ec2 create-tags --region ${R} --resources subnet-1 --tags '[{"Name":"k"}]'`,
+      /--tags\[0\]: unknown key "Name" in Tag/,
+    ],
+    [
+      `aws eks update-cluster-config --region ${R} --name a --resources-vpc-config privateAccess=true`,
+      /unknown key "privateAccess" in VpcConfigRequest/,
+    ],
+  ])('refuses %s', (line, error) => {
+    expect(
+      checkAgainstModel(line)
+        .map((p) => p.message)
+        .join('; '),
+    ).toMatch(error);
+  });
+
+  it('reads a captured id back where the line quotes its variable, and refuses one never captured', () => {
+    const line = `aws ec2 associate-dhcp-options --region ${R} --vpc-id vpc-1 --dhcp-options-id "$DOPT_ID_1"`;
+    expect(commandOf(line, { DOPT_ID_1: 'dopt-9' }).input).toEqual({
+      VpcId: 'vpc-1',
+      DhcpOptionsId: 'dopt-9',
+    });
+    expect(checkLines([line])).toEqual(['line 1: $DOPT_ID_1 is used before a line captures it']);
+    expect(() => simulate(privateClustersSnapshot(1).snapshot, [line])).toThrow(/SimulatorUnboundVariable/);
+  });
+});
+
+describe('commandOf', () => {
+  it('gives the request, the flags as written and the capture', () => {
+    const command = commandOf(
+      `SG=$(aws ec2 create-security-group --region ${R} --group-name n --description 'a b' --vpc-id vpc-1 --query GroupId --output text)`,
+    );
+    expect(command).toMatchObject({
+      service: 'ec2',
+      operation: 'create-security-group',
+      region: R,
+      query: 'GroupId',
+      output: 'text',
+      capture: 'SG',
+      input: { GroupName: 'n', Description: 'a b', VpcId: 'vpc-1' },
+      flags: ['region', 'group-name', 'description', 'vpc-id', 'query', 'output'],
+    });
+  });
+
+  it('leaves a variable it is not given, and a look-up, as placeholders', () => {
+    expect(
+      commandOf(
+        `aws ec2 create-vpc-endpoint --region ${R} --vpc-id vpc-1 --service-name "$(aws ec2 describe-vpc-endpoint-services --region ${R} --query 'ServiceNames[0]' --output text)" --security-group-ids "$SG"`,
+      ).input,
+    ).toEqual({ VpcId: 'vpc-1', ServiceName: '$(…)', SecurityGroupIds: ['$SG'] });
+  });
+
+  it('throws with every problem, those of the values it is given too', () => {
+    expect(() => commandOf(`aws ec2 associate-dhcp-options --region ${R} --vpc-id v --vpc x`)).toThrow(
+      /--vpc is not a member/,
+    );
+    expect(() =>
+      commandOf(
+        `aws ec2 create-network-acl-entry --region ${R} --network-acl-id a --rule-number "$N" --protocol 6 --rule-action allow --ingress --cidr-block 10.0.0.0/19`,
+        { N: 'ninety' },
+      ),
+    ).toThrow(/--rule-number: expected a number, got "ninety"/);
+    expect(() => commandOf(`aws ec2 x | cat`)).toThrow(/pipe/);
   });
 });
 

@@ -23,7 +23,9 @@
  *   (exact member names, a string is not a number).
  *
  * checkAgainstModel runs all three on a line and returns the problems; it also checks every
- * look-up `"$(aws …)"` nested in it.
+ * look-up `"$(aws …)"` nested in it. checkLines checks a fix's lines in order (a variable is
+ * captured before it is used); commandOf gives the request of one line, with the values of its
+ * variables where the caller knows them.
  */
 import * as EC2 from '@aws-sdk/client-ec2';
 import * as EKS from '@aws-sdk/client-eks';
@@ -1253,4 +1255,46 @@ export function checkLines(lines: readonly string[]): string[] {
     if (parsed.capture !== undefined) captured.add(parsed.capture);
   });
   return out;
+}
+
+/** One line as the CLI would run it. */
+export interface LineCommand extends CliCommand {
+  /** The `--names` as the line writes them, in order (`--region`, `--query` and `--output` too). */
+  flags: string[];
+  /** The variable of a capture `NAME=$(aws …)`. */
+  capture?: string;
+}
+
+/**
+ * The request one line stands for. `"$VAR"` is `variables[VAR]` where given (checked like a
+ * written value), else `$VAR`; a look-up `"$(aws …)"` is `$(…)`. Throws a ShellSyntaxError, or
+ * an Error listing every problem checkAgainstModel finds (and any the given values make).
+ */
+export function commandOf(line: string, variables: Readonly<Record<string, string>> = {}): LineCommand {
+  const parsed = parseCommandLine(line);
+  const problems = checkAgainstModel(parsed);
+  const words = parsed.words.map((word): CliWord => {
+    let text = '';
+    let deferred = false;
+    for (const part of word.parts) {
+      if (part.kind === 'text') text += part.text;
+      else if (part.kind === 'var' && Object.prototype.hasOwnProperty.call(variables, part.name)) {
+        text += variables[part.name]!;
+      } else {
+        text += placeholder(part);
+        deferred = true;
+      }
+    }
+    return { text, deferred };
+  });
+  const { command, problems: own } = interpretCommand(words);
+  // With values given, the request is checked again: a variable may hold what a member refuses.
+  for (const problem of own) {
+    if (!problems.some((p) => p.message === problem.message)) problems.push(problem);
+  }
+  if (!command || problems.length > 0) {
+    throw new Error(`${line}: ${problems.map((p) => `${p.kind}: ${p.message}`).join('; ')}`);
+  }
+  const flags = words.filter((w) => !w.deferred && w.text.startsWith('--')).map((w) => w.text.slice(2));
+  return { ...command, flags, ...(parsed.capture === undefined ? {} : { capture: parsed.capture }) };
 }

@@ -7,7 +7,7 @@ import {
   replaceDhcpOptionSet,
 } from '../../fixes/dhcp-option-set';
 import type { DhcpOptionSet } from '../../snapshot/schema';
-import { modelErrors, parseCommand } from './network-fix-commands';
+import { checkLines, commandOf } from './aws-cli-model';
 
 const set = (configurations: [string | undefined, (string | undefined)[]][]): DhcpOptionSet => ({
   DhcpOptionsId: 'dopt-0a1',
@@ -135,20 +135,23 @@ describe('replaceDhcpOptionSet', () => {
   });
 
   it('writes lines the EC2 model accepts', () => {
-    const vars = new Map<string, string>();
-    for (const line of replaceDhcpOptionSet('eu-west-1', 'vpc-1', configurations)) {
-      const command = parseCommand(line, vars);
-      expect(modelErrors(command)).toEqual([]);
-      if (command.assigns) vars.set(command.assigns, 'dopt-new');
-    }
+    const lines = replaceDhcpOptionSet('eu-west-1', 'vpc-1', configurations);
+    expect(checkLines(lines)).toEqual([]);
+    // Each line again with the id the capture would hold: the association reads that very id.
+    const vars: Record<string, string> = {};
+    const requests = lines.map((line) => {
+      const command = commandOf(line, vars);
+      if (command.capture) vars[command.capture] = 'dopt-new';
+      return command.input;
+    });
+    expect(requests[1]).toEqual({ VpcId: 'vpc-1', DhcpOptionsId: 'dopt-new' });
   });
 
   it('quotes a value with a quote in it, so the shell passes it through whole', () => {
     const [create] = replaceDhcpOptionSet('eu-west-1', 'vpc-1', [
       { Key: 'domain-name', Values: ["o'brien.example"] },
     ]);
-    const command = parseCommand(create!);
-    expect(JSON.parse(command.options.get('dhcp-configurations') as string)).toEqual([
+    expect(commandOf(create!).input.DhcpConfigurations).toEqual([
       { Key: 'domain-name', Values: ["o'brien.example"] },
     ]);
   });

@@ -4,7 +4,7 @@ import {
   enablePrivateAccess,
   setPublicAccessCidrs,
 } from '../../fixes/eks-endpoint-access';
-import { modelErrors, parseCommand } from './network-fix-commands';
+import { checkAgainstModel, commandOf } from './aws-cli-model';
 
 describe('eks-endpoint-access', () => {
   it.each([
@@ -22,11 +22,11 @@ describe('eks-endpoint-access', () => {
     ],
   ])('%s', (line, expected) => {
     expect(line).toBe(expected);
-    expect(modelErrors(parseCommand(line))).toEqual([]);
+    expect(checkAgainstModel(line)).toEqual([]);
   });
 
   it('quotes a cluster name the shell would otherwise split', () => {
-    const command = parseCommand(enablePrivateAccess('eu-west-1', 'team a'));
-    expect(command.options.get('name')).toBe('team a');
+    const command = commandOf(enablePrivateAccess('eu-west-1', 'team a'));
+    expect(command.input.name).toBe('team a');
   });
 });

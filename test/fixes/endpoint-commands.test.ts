@@ -13,7 +13,8 @@ import type { VpcEndpoint } from '../../snapshot/schema';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { endpoint, group, iface, permission, subnet, vpcConfig } from '../../testkit/snapshot-edits';
 import { viewOf } from '../../testkit/view';
-import { applyCommands, modelErrors } from './endpoint-fix-harness';
+import { applyCommands } from './apply-aws-cli';
+import { checkAgainstModel, checkLines } from './aws-cli-model';
 
 function setUp(region = 'eu-west-1', clusters = 1): { snapshot: RawSnapshot; ids: ClusterIds } {
   const { snapshot, ids } = privateClustersSnapshot(clusters, { region });
@@ -304,14 +305,16 @@ describe('every command line', () => {
       ...addRouteTablesFix(ctx, 'vpce-1', ['rtb-1']).commands,
     ];
     expect(lines.length).toBeGreaterThanOrEqual(9);
-    for (const line of lines) expect([line, modelErrors(line)]).toEqual([line, []]);
+    for (const line of lines) expect([line, checkAgainstModel(line)]).toEqual([line, []]);
+    // In this order, as one script: the group's id is captured before any line reads it.
+    expect(checkLines(lines)).toEqual([]);
   });
 
   it('runs as written: the security group the endpoint names is the one just made, with the rule', () => {
     const { snapshot, ids } = setUp('cn-north-1');
     onlyGateway(snapshot, ids);
-    applyCommands(snapshot, createEndpointFix(contextOf(snapshot), 'ecr.api').commands);
-    const created = snapshot.ec2.VpcEndpoints.at(-1)!;
+    const fixed = applyCommands(snapshot, createEndpointFix(contextOf(snapshot), 'ecr.api').commands);
+    const created = fixed.ec2.VpcEndpoints.at(-1)!;
     expect(created).toMatchObject({
       VpcEndpointType: 'Interface',
       ServiceName: 'cn.com.amazonaws.cn-north-1.ecr.api',
@@ -319,50 +322,62 @@ describe('every command line', () => {
       PrivateDnsEnabled: true,
     });
     const groupId = (created.Groups as { GroupId: string }[])[0]!.GroupId;
-    expect(group(snapshot, groupId).IpPermissions).toEqual([
+    expect(snapshot.ec2.SecurityGroups.some((g) => g.GroupId === groupId)).toBe(false);
+    expect(group(fixed, groupId).IpPermissions).toEqual([
       expect.objectContaining({
         IpProtocol: 'tcp',
         FromPort: 443,
         ToPort: 443,
-        UserIdGroupPairs: [{ GroupId: ids.clusterSecurityGroupId }],
+        UserIdGroupPairs: [{ GroupId: ids.clusterSecurityGroupId, UserId: snapshot.accountId }],
       }),
     ]);
   });
 });
 
 describe('the model check itself', () => {
+  const R = 'eu-west-1';
   it.each([
-    ['aws ec2 create-vpc-endpoints --region r --vpc-id v', /no such operation/],
-    ['aws ec2 create-vpc-endpoint --region r --vpc v', /no parameter --vpc$/],
+    [`aws ec2 create-vpc-endpoints --region ${R} --vpc-id v`, /no operation "create-vpc-endpoints"/],
     [
-      'aws ec2 modify-vpc-endpoint --region r --vpc-endpoint-id v --add-subnet-id s',
-      /no parameter --add-subnet-id$/,
+      `aws ec2 create-vpc-endpoint --region ${R} --vpc v`,
+      /--vpc is not a member of CreateVpcEndpointRequest/,
     ],
     [
-      'aws ec2 modify-vpc-endpoint --region r --vpc-endpoint-id v --private-dns-enabled true',
+      `aws ec2 modify-vpc-endpoint --region ${R} --vpc-endpoint-id v --add-subnet-id s`,
+      /--add-subnet-id is not a member of ModifyVpcEndpointRequest/,
+    ],
+    [
+      `aws ec2 modify-vpc-endpoint --region ${R} --vpc-endpoint-id v --private-dns-enabled true`,
       /takes no value/,
     ],
-    ['aws ec2 modify-vpc-endpoint --region r --no-vpc-endpoint-id', /is not a boolean/],
     [
-      `aws ec2 authorize-security-group-ingress --region r --group-id g --ip-permissions '[{"Protocol":"tcp"}]'`,
-      /IpPermission has no member Protocol/,
+      `aws ec2 modify-vpc-endpoint --region ${R} --no-vpc-endpoint-id`,
+      /--no-vpc-endpoint-id: .* has no --no- form/,
     ],
     [
-      `aws ec2 authorize-security-group-ingress --region r --group-id g --ip-permissions '[{"FromPort":"443"}]'`,
+      `aws ec2 authorize-security-group-ingress --region ${R} --group-id g --ip-permissions '[{"Protocol":"tcp"}]'`,
+      /unknown key "Protocol" in IpPermission/,
+    ],
+    [
+      `aws ec2 authorize-security-group-ingress --region ${R} --group-id g --ip-permissions '[{"FromPort":"443"}]'`,
       /FromPort: expected a number/,
     ],
     [
-      `aws ec2 create-vpc-endpoint --region r --vpc-id v --service-name "$(aws ec2 describe-vpc-endpoint-services --region r --filter x)"`,
-      /no parameter --filter$/,
+      `aws ec2 create-vpc-endpoint --region ${R} --vpc-id v --service-name "$(aws ec2 describe-vpc-endpoint-services --region ${R} --filter x)"`,
+      /in the look-up .*--filter is not a member of DescribeVpcEndpointServicesRequest/,
     ],
-    ['aws ec2 create-security-group --region r --group-name a; rm -rf /', /unexpected ;/],
+    [`aws ec2 create-security-group --region ${R} --group-name a; rm -rf /`, /command separator/],
   ])('rejects %s', (line, error) => {
-    expect(modelErrors(line).join('\n')).toMatch(error);
+    expect(
+      checkAgainstModel(line)
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(error);
   });
 
   it('accepts the toplevel boolean form of a one-Value structure', () => {
-    expect(modelErrors('aws ec2 modify-vpc-attribute --region r --vpc-id v --no-enable-dns-support')).toEqual(
-      [],
-    );
+    expect(
+      checkAgainstModel('aws ec2 modify-vpc-attribute --region eu-west-1 --vpc-id v --no-enable-dns-support'),
+    ).toEqual([]);
   });
 });

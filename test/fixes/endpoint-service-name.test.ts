@@ -5,7 +5,7 @@ import type { VpcEndpoint } from '../../snapshot/schema';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { endpoint, iface } from '../../testkit/snapshot-edits';
 import { viewOf } from '../../testkit/view';
-import { modelErrors, parseCommand } from './endpoint-fix-harness';
+import { checkAgainstModel, commandOf } from './aws-cli-model';
 
 function snapshotIn(
   region: string,
@@ -89,10 +89,10 @@ describe('endpointServiceName', () => {
 
   it('the look-up is a valid describe-vpc-endpoint-services call that prints one word', () => {
     const line = serviceNameLookup('cn-north-1', 'ecr.api', 'Interface');
-    expect(modelErrors(line)).toEqual([]);
-    const command = parseCommand(line);
+    expect(checkAgainstModel(line)).toEqual([]);
+    const command = commandOf(line);
     expect(command.operation).toBe('describe-vpc-endpoint-services');
-    expect([...command.params.keys()]).toEqual(['region', 'filters', 'query', 'output']);
+    expect(command.flags).toEqual(['region', 'filters', 'query', 'output']);
   });
 
   it('every name it writes or asks for is one the rules read back as the same service (property)', () => {
@@ -113,14 +113,9 @@ describe('endpointServiceName', () => {
         const names =
           source.name !== undefined
             ? [source.name]
-            : (
-                JSON.parse(
-                  parseCommand(source.lookup)
-                    .params.get('filters')![0]!
-                    .map((p) => ('lit' in p ? p.lit : ''))
-                    .join(''),
-                ) as { Name: string; Values: string[] }[]
-              ).find((f) => f.Name === 'service-name')!.Values;
+            : (commandOf(source.lookup).input.Filters as { Name: string; Values: string[] }[]).find(
+                (f) => f.Name === 'service-name',
+              )!.Values;
         for (const name of names) {
           expect(serviceOf({ ServiceName: name } as VpcEndpoint, r)).toBe(s);
         }

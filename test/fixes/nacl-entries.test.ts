@@ -9,6 +9,7 @@ import {
   RuleNumbers,
   usedRuleNumbers,
 } from '../../fixes/nacl-entries';
+import { checkAgainstModel, cliName, commandOf, operationModel } from './aws-cli-model';
 
 function acl(...entries: NetworkAclEntry[]): NetworkAcl {
   return { NetworkAclId: 'acl-0ab', VpcId: 'vpc-0aaa', Associations: [], Entries: entries };
@@ -136,11 +137,10 @@ describe('createAllowEntry', () => {
   });
 
   it("uses CreateNetworkAclEntryRequest's member names (Egress=false spelled --ingress, as awscli renames --no-egress)", () => {
-    // The API model the SDK ships: [3, namespace, name, traits, member names, member schemas].
-    const ec2 = jest.requireActual<Record<string, unknown[]>>('@aws-sdk/client-ec2');
-    const members = (schema: string) => ec2[schema]![4] as string[];
-    const kebab = (name: string) => name.replace(/(?<!^)([A-Z])/g, '-$1').toLowerCase();
-    const request = new Set(members('CreateNetworkAclEntryRequest$').map(kebab));
+    const request = operationModel('ec2', 'create-network-acl-entry');
+    if (typeof request === 'string') throw new Error(request);
+    const members = request.input.members.map(cliName);
+    const portRange = request.input.member('PortRange');
     for (const peer of ['10.0.0.0/19', '2001:db8::/64']) {
       for (const egress of [true, false]) {
         const line = createAllowEntry('eu-west-1', {
@@ -151,11 +151,15 @@ describe('createAllowEntry', () => {
           ports: { from: 1, to: 2 },
           peer: cidr(peer),
         });
-        const names = [...line.matchAll(/ --([a-z0-9-]+)/g)].map((m) => m[1]!).filter((n) => n !== 'region');
-        for (const name of names)
-          expect(name === 'ingress' ? request.has('egress') : request.has(name)).toBe(true);
-        const range = JSON.parse(/--port-range '([^']+)'/.exec(line)![1]!) as Record<string, unknown>;
-        expect(Object.keys(range)).toEqual(members('PortRange$'));
+        expect(checkAgainstModel(line)).toEqual([]);
+        const command = commandOf(line);
+        for (const name of command.flags.filter((n) => n !== 'region')) {
+          expect(members).toContain(name === 'ingress' ? 'egress' : name);
+        }
+        expect(command.input.Egress).toBe(egress);
+        expect(Object.keys(command.input.PortRange as object)).toEqual(
+          portRange.type === 'structure' ? portRange.members : [],
+        );
       }
     }
   });

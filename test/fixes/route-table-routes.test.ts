@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { deleteRoute } from '../../fixes/route-table-routes';
 import type { Route } from '../../snapshot/schema';
-import { modelErrors, parseCommand } from './network-fix-commands';
+import { checkAgainstModel } from './aws-cli-model';
 
 describe('deleteRoute', () => {
   it.each<[string, Route, string]>([
@@ -19,7 +19,7 @@ describe('deleteRoute', () => {
   ])('names the %s destination the route has', (_name, route, destination) => {
     const line = deleteRoute('cn-north-1', 'rtb-0a', route)!;
     expect(line).toBe(`aws ec2 delete-route --region cn-north-1 --route-table-id rtb-0a ${destination}`);
-    expect(modelErrors(parseCommand(line))).toEqual([]);
+    expect(checkAgainstModel(line)).toEqual([]);
   });
 
   it('has no command for a route without a destination', () => {

@@ -1,4 +1,5 @@
 import { authorizeGroupReference, preferredGroup } from '../../fixes/security-group-rules';
+import { checkAgainstModel, cliName, commandOf, operationModel } from './aws-cli-model';
 
 describe('authorizeGroupReference', () => {
   it.each([
@@ -19,28 +20,30 @@ describe('authorizeGroupReference', () => {
   });
 
   it("uses the request's and IpPermission's member names, as the SDK's API model spells them", () => {
-    // [3, namespace, name, traits, member names, member schemas]
-    const ec2 = jest.requireActual<Record<string, unknown[]>>('@aws-sdk/client-ec2');
-    const members = (schema: string) => ec2[schema]![4] as string[];
-    const kebab = (name: string) => name.replace(/(?<!^)([A-Z])/g, '-$1').toLowerCase();
-    for (const [direction, request] of [
-      ['ingress', 'AuthorizeSecurityGroupIngressRequest$'],
-      ['egress', 'AuthorizeSecurityGroupEgressRequest$'],
-    ] as const) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      const request = operationModel('ec2', `authorize-security-group-${direction}`);
+      if (typeof request === 'string') throw new Error(request);
       const line = authorizeGroupReference('eu-west-1', direction, 'sg-0e1', 'udp', 53, 'sg-0c1');
-      const names = [...line.matchAll(/ --([a-z0-9-]+)/g)].map((m) => m[1]!).filter((n) => n !== 'region');
+      expect(checkAgainstModel(line)).toEqual([]);
+      const command = commandOf(line);
+      const names = command.flags.filter((n) => n !== 'region');
       expect(names).toEqual(['group-id', 'ip-permissions']);
-      for (const name of names) expect(members(request).map(kebab)).toContain(name);
-      const permissions = JSON.parse(/--ip-permissions '([^']+)'/.exec(line)![1]!) as Record<
-        string,
-        unknown
-      >[];
-      for (const permission of permissions) {
-        for (const key of Object.keys(permission)) expect(members('IpPermission$')).toContain(key);
-        for (const pair of permission.UserIdGroupPairs as Record<string, unknown>[]) {
-          for (const key of Object.keys(pair)) expect(members('UserIdGroupPair$')).toContain(key);
+      for (const name of names) expect(request.input.members.map(cliName)).toContain(name);
+      const permissions = request.input.member('IpPermissions');
+      const permission = permissions.type === 'list' ? permissions.member() : permissions;
+      const pair = permission.type === 'structure' ? permission.member('UserIdGroupPairs') : permission;
+      const pairMember = pair.type === 'list' ? pair.member() : pair;
+      for (const p of command.input.IpPermissions as Record<string, unknown>[]) {
+        for (const key of Object.keys(p))
+          expect(permission.type === 'structure' && permission.members).toContain(key);
+        for (const g of p.UserIdGroupPairs as Record<string, unknown>[]) {
+          for (const key of Object.keys(g))
+            expect(pairMember.type === 'structure' && pairMember.members).toContain(key);
         }
       }
+      expect(command.input.IpPermissions).toEqual([
+        { IpProtocol: 'udp', FromPort: 53, ToPort: 53, UserIdGroupPairs: [{ GroupId: 'sg-0c1' }] },
+      ]);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { stopPublicIpOnLaunch, tagResource } from '../../fixes/subnet-attributes';
-import { modelErrors, parseCommand } from './network-fix-commands';
+import { checkAgainstModel } from './aws-cli-model';
 
 describe('subnet-attributes', () => {
   it.each([
@@ -14,6 +14,6 @@ describe('subnet-attributes', () => {
     ],
   ])('%s', (line, expected) => {
     expect(line).toBe(expected);
-    expect(modelErrors(parseCommand(line))).toEqual([]);
+    expect(checkAgainstModel(line)).toEqual([]);
   });
 });

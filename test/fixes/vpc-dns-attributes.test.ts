@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { enableDnsHostnames, enableDnsSupport } from '../../fixes/vpc-dns-attributes';
-import { modelErrors, parseCommand } from './network-fix-commands';
+import { checkAgainstModel } from './aws-cli-model';
 
 describe('vpc-dns-attributes', () => {
   it.each([
@@ -14,6 +14,6 @@ describe('vpc-dns-attributes', () => {
     ],
   ])('%s', (line, expected) => {
     expect(line).toBe(expected);
-    expect(modelErrors(parseCommand(line))).toEqual([]);
+    expect(checkAgainstModel(line)).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ import { clusterSecurityGroup } from '../../rules/cluster-security-group';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
+import { applyCommands, fixCommands } from '../fixes/apply-aws-cli';
+import { commandOf } from '../fixes/aws-cli-model';
 import { all, group, nodeGroups, permission, vpcConfig } from '../../testkit/snapshot-edits';
 import type { Outcome } from '../../engine/findings';
 
@@ -256,24 +258,20 @@ describeRule(clusterSecurityGroup, cases, () => {
     }
   });
   describe('details', () => {
-    /** The words of a command line as a POSIX shell reads them (plain words and '…' quoted ones). */
-    const shellWords = (line: string) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-
-    /** Applies `aws ec2 authorize-security-group-ingress|egress` lines to a raw snapshot, as EC2 would. */
-    function applySecurityGroupCommands(s: RawSnapshot, commands: readonly string[]): void {
+    /**
+     * Applies the details' `aws ec2 authorize-security-group-ingress|egress` lines to a copy of
+     * the snapshot, as EC2 would (apply-aws-cli), after checking that each is one of those, in
+     * the snapshot's Region, with nothing but the group and its permissions.
+     */
+    function applySecurityGroupCommands(s: RawSnapshot, commands: readonly string[]): RawSnapshot {
       for (const line of commands) {
-        const [aws, service, operation, ...rest] = shellWords(line);
-        expect([aws, service]).toEqual(['aws', 'ec2']);
-        const direction = /^authorize-security-group-(ingress|egress)$/.exec(operation!)?.[1];
-        expect(direction).toBeDefined();
-        const options = new Map<string, string>();
-        for (let i = 0; i < rest.length; i += 2) options.set(rest[i]!.replace(/^--/, ''), rest[i + 1]!);
-        expect([...options.keys()]).toEqual(['region', 'group-id', 'ip-permissions']);
-        expect(options.get('region')).toBe(s.region);
-        const target = group(s, options.get('group-id')!);
-        const added = JSON.parse(options.get('ip-permissions')!) as Record<string, unknown>[];
-        (direction === 'ingress' ? target.IpPermissions : target.IpPermissionsEgress).push(...added);
+        const command = commandOf(line);
+        expect(command.service).toBe('ec2');
+        expect(command.operation).toMatch(/^authorize-security-group-(ingress|egress)$/);
+        expect(command.flags).toEqual(['region', 'group-id', 'ip-permissions']);
+        expect(command.region).toBe(s.region);
       }
+      return applyCommands(s, commands);
     }
 
     const authorize = (direction: string, groupId: string, protocol: string, port: number, peer: string) =>
@@ -329,11 +327,8 @@ describeRule(clusterSecurityGroup, cases, () => {
           if (detail.problem.includes('do not allow')) expect(detail.problem).toContain(offender);
         }
       }
-      applySecurityGroupCommands(
-        snapshot,
-        outcome.details.flatMap((d) => d.fix.commands),
-      );
-      expect(runRule(clusterSecurityGroup, snapshot).compliance).toBe('COMPLIANT');
+      const fixed = applySecurityGroupCommands(snapshot, fixCommands(outcome, { distinct: false }));
+      expect(runRule(clusterSecurityGroup, fixed).compliance).toBe('COMPLIANT');
     });
 
     it('says which group the command changes, and why', () => {

@@ -3,7 +3,7 @@ import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { configurations, withoutSection } from '../../testkit/snapshot-edits';
-import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { applyCommands, expectDetailsCoverOffenders, fixCommands } from '../fixes/apply-aws-cli';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, dhcpOptionsId } = ids[0]!;
@@ -228,7 +228,7 @@ describe('DHCP_OPTIONS_COMPLETE details', () => {
         fix: { commands: replace(region, cluster!.vpcId, configurations), documentation: DOCS },
       },
     ]);
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(dhcpOptionsComplete, snapshot).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(dhcpOptionsComplete, fixed).compliance).toBe('COMPLIANT');
   });
 });

@@ -4,7 +4,7 @@ import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { all, configurations } from '../../testkit/snapshot-edits';
-import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { applyCommands, expectDetailsCoverOffenders, fixCommands } from '../fixes/apply-aws-cli';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, dhcpOptionsId } = ids[0]!;
@@ -274,14 +274,16 @@ describe('DNS_RESOLVER_AMAZON details', () => {
         },
       },
     ]);
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(dnsResolverAmazon, snapshot).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(dnsResolverAmazon, fixed).compliance).toBe('COMPLIANT');
   });
 
   it('writes the very lines DHCP_OPTIONS_COMPLETE writes for the same set, so a script of both agrees', () => {
     const { snapshot, outcome } = after((s) => (s.ec2.DhcpOptions[0]!.DhcpConfigurations = []));
-    expect(commandsOf(outcome)).toEqual(commandsOf(runRule(dhcpOptionsComplete, snapshot)));
-    expect(commandsOf(outcome)).toHaveLength(2);
+    expect(fixCommands(outcome, { distinct: false })).toEqual(
+      fixCommands(runRule(dhcpOptionsComplete, snapshot), { distinct: false }),
+    );
+    expect(fixCommands(outcome, { distinct: false })).toHaveLength(2);
   });
 
   it('no set at all: the VPC gets a new set with both keys', () => {
@@ -290,8 +292,8 @@ describe('DNS_RESOLVER_AMAZON details', () => {
     expect(outcome.details.map((d) => [d.resourceId, d.resourceType])).toEqual([
       [cluster.vpcId, 'AWS::EC2::VPC'],
     ]);
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(dnsResolverAmazon, snapshot).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(dnsResolverAmazon, fixed).compliance).toBe('COMPLIANT');
   });
 
   it('custom servers are not replaced: the user decides, told the VPC resolver address and every server', () => {
@@ -328,6 +330,6 @@ describe('DNS_RESOLVER_AMAZON details', () => {
       noVpcCidr(s);
     });
     expect(outcome.compliance).toBe('INSUFFICIENT_DATA');
-    expect(commandsOf(outcome)).toEqual([]);
+    expect(fixCommands(outcome, { distinct: false })).toEqual([]);
   });
 });

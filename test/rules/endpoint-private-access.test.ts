@@ -3,7 +3,7 @@ import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { vpcConfig } from '../../testkit/snapshot-edits';
-import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { applyCommands, expectDetailsCoverOffenders, fixCommands } from '../fixes/apply-aws-cli';
 
 const cases: RuleCase[] = [
   {
@@ -79,8 +79,8 @@ describe('ENDPOINT_PRIVATE_ACCESS details', () => {
         },
       },
     ]);
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(endpointPrivateAccess, snapshot).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(endpointPrivateAccess, fixed).compliance).toBe('COMPLIANT');
   });
 
   it('names nothing to fix while the snapshot does not show the setting', () => {

@@ -3,7 +3,7 @@ import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { vpcConfig } from '../../testkit/snapshot-edits';
-import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { applyCommands, expectDetailsCoverOffenders, fixCommands } from '../fixes/apply-aws-cli';
 
 type Mutation = (s: RawSnapshot) => void;
 const publicAccess =
@@ -288,8 +288,8 @@ describe('ENDPOINT_PUBLIC_ACCESS details', () => {
       resourceType: 'AWS::EKS::Cluster',
       fix: { commands: [command], documentation: DOCS },
     });
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(endpointPublicAccess, snapshot, params).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(endpointPublicAccess, fixed, params).compliance).toBe('COMPLIANT');
   });
 
   it('says every CIDR that should go, untruncated, in one detail for the one call that fixes them', () => {

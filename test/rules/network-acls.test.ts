@@ -4,6 +4,8 @@ import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../.
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { all, withoutSection, type Json } from '../../testkit/snapshot-edits';
+import { applyCommands, fixCommands } from '../fixes/apply-aws-cli';
+import { commandOf } from '../fixes/aws-cli-model';
 
 type Mutation = (s: RawSnapshot, ids: ClusterIds) => void;
 type Acl = Json & { Entries: Json[]; Associations: Json[] };
@@ -366,43 +368,19 @@ const cases: RuleCase[] = [
   },
 ];
 
-/** The words of a command line as a POSIX shell reads them (plain words and '…' quoted ones). */
-function shellWords(line: string): string[] {
-  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-}
-
 /**
- * Applies `aws ec2 create-network-acl-entry` lines to a raw snapshot, as EC2 would: the entry
- * is added to the ACL, and a rule number already used in that direction is refused.
+ * Applies the details' `aws ec2 create-network-acl-entry` lines to a copy of the snapshot, as
+ * EC2 would (apply-aws-cli: a rule number already used in that direction is refused), after
+ * checking that each is that operation, in the snapshot's Region, in one direction.
  */
-function applyNaclCommands(s: RawSnapshot, commands: readonly string[]): void {
+function applyNaclCommands(s: RawSnapshot, commands: readonly string[]): RawSnapshot {
   for (const line of commands) {
-    const [aws, service, operation, ...rest] = shellWords(line);
-    expect([aws, service, operation]).toEqual(['aws', 'ec2', 'create-network-acl-entry']);
-    const options = new Map<string, string | true>();
-    for (let i = 0; i < rest.length; i++) {
-      const name = rest[i]!.replace(/^--/, '');
-      const next = rest[i + 1];
-      if (next === undefined || next.startsWith('--')) options.set(name, true);
-      else options.set(name, (i++, next));
-    }
-    expect(options.get('region')).toBe(s.region);
-    expect(options.has('egress') !== options.has('ingress')).toBe(true);
-    const egress = options.has('egress');
-    const target = acl(s, options.get('network-acl-id') as string);
-    const ruleNumber = Number(options.get('rule-number'));
-    expect(target.Entries.some((e) => e.Egress === egress && e.RuleNumber === ruleNumber)).toBe(false);
-    const range = JSON.parse(options.get('port-range') as string) as { From: number; To: number };
-    target.Entries.push({
-      RuleNumber: ruleNumber,
-      Egress: egress,
-      Protocol: options.get('protocol'),
-      RuleAction: options.get('rule-action'),
-      ...(options.has('cidr-block') ? { CidrBlock: options.get('cidr-block') } : {}),
-      ...(options.has('ipv6-cidr-block') ? { Ipv6CidrBlock: options.get('ipv6-cidr-block') } : {}),
-      PortRange: range,
-    });
+    const command = commandOf(line);
+    expect([command.service, command.operation]).toEqual(['ec2', 'create-network-acl-entry']);
+    expect(command.region).toBe(s.region);
+    expect(command.flags.includes('egress') !== command.flags.includes('ingress')).toBe(true);
   }
+  return applyCommands(s, commands);
 }
 
 const region = 'eu-west-1';
@@ -551,11 +529,8 @@ describeRule(networkAcls, cases, () => {
         for (const part of parts) expect(outcome.details[i]!.problem).toContain(part);
       });
       if (!fixes) return;
-      applyNaclCommands(
-        snapshot,
-        outcome.details.flatMap((d) => d.fix.commands),
-      );
-      expect(runRule(networkAcls, snapshot).compliance).toBe('COMPLIANT');
+      const fixed = applyNaclCommands(snapshot, fixCommands(outcome, { distinct: false }));
+      expect(runRule(networkAcls, fixed).compliance).toBe('COMPLIANT');
     });
 
     it('an unreadable entry before the deny: the entry goes before it too', () => {

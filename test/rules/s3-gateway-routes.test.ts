@@ -3,7 +3,7 @@ import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../.
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { endpoint, table, type Json } from '../../testkit/snapshot-edits';
-import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
+import { expectDetailsCoverOffenders, expectValidCommands, fixAndRerun } from '../fixes/apply-aws-cli';
 
 const gateway = (s: RawSnapshot, ids: ClusterIds) => endpoint(s, ids.s3GatewayEndpointId);
 
@@ -314,9 +314,9 @@ describe('S3_GATEWAY_ROUTES details', () => {
     );
     // The table is an offender too: every detail names it.
     expect(outcome.offenders).toContain(ids.privateRouteTableId);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(s3GatewayRoutes, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(s3GatewayRoutes, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('China, two unattached tables: each subnet gets its own table attached', () => {
@@ -328,9 +328,9 @@ describe('S3_GATEWAY_ROUTES details', () => {
       [ids.subnetIds[0], [attach('cn-north-1', ids.s3GatewayEndpointId, ids.mainRouteTableId)]],
       [ids.subnetIds[2], [attach('cn-north-1', ids.s3GatewayEndpointId, OWN_TABLE)]],
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(s3GatewayRoutes, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(s3GatewayRoutes, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('GovCloud, two Gateway endpoints: the table goes to the first', () => {
@@ -347,8 +347,8 @@ describe('S3_GATEWAY_ROUTES details', () => {
         fix: { commands: [attach('us-gov-west-1', ids.s3GatewayEndpointId, OWN_TABLE)], documentation: DOCS },
       }),
     ]);
-    expectOffendersCovered(outcome);
-    expect(outcomeAfterFix(s3GatewayRoutes, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expectDetailsCoverOffenders(outcome);
+    expect(fixAndRerun(s3GatewayRoutes, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('a node subnet whose table the snapshot does not show gets no guessed command', () => {

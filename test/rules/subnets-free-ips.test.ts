@@ -3,7 +3,7 @@ import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../tes
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { all, subnet, vpcConfig } from '../../testkit/snapshot-edits';
-import { expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { expectDetailsCoverOffenders } from '../fixes/apply-aws-cli';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB, subnetC] = ids[0]!.subnetIds as [string, string, string];

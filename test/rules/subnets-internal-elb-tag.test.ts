@@ -3,7 +3,7 @@ import { privateClustersSnapshot, resourceId, type RawSnapshot } from '../../tes
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { all, subnet } from '../../testkit/snapshot-edits';
-import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { applyCommands, expectDetailsCoverOffenders, fixCommands } from '../fixes/apply-aws-cli';
 
 const { ids } = privateClustersSnapshot(1);
 const [subnetA, subnetB] = ids[0]!.subnetIds as [string, string, string];
@@ -230,7 +230,7 @@ describe('SUBNETS_INTERNAL_ELB_TAG details', () => {
         },
       },
     ]);
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(subnetsInternalElbTag, snapshot).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(subnetsInternalElbTag, fixed).compliance).toBe('COMPLIANT');
   });
 });

@@ -10,7 +10,7 @@ import {
   type Json,
   type Mutation as Edit,
 } from '../../testkit/snapshot-edits';
-import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { applyCommands, expectDetailsCoverOffenders, fixCommands } from '../fixes/apply-aws-cli';
 
 const { ids } = privateClustersSnapshot(1);
 const { vpcId, subnetIds, privateRouteTableId, mainRouteTableId } = ids[0]!;
@@ -468,8 +468,8 @@ describe('SUBNETS_PRIVATE details', () => {
         },
       },
     ]);
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(subnetsPrivate, snapshot).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(subnetsPrivate, fixed).compliance).toBe('COMPLIANT');
   });
 
   it('egressMode=nat: only the internet gateway route goes, by its prefix list', () => {
@@ -480,11 +480,11 @@ describe('SUBNETS_PRIVATE details', () => {
       ),
       { egressMode: 'nat' },
     );
-    expect(commandsOf(outcome)).toEqual([
+    expect(fixCommands(outcome, { distinct: false })).toEqual([
       `aws ec2 delete-route --region eu-west-1 --route-table-id ${privateRouteTableId} --destination-prefix-list-id pl-0123`,
     ]);
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(subnetsPrivate, snapshot, { egressMode: 'nat' }).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(subnetsPrivate, fixed, { egressMode: 'nat' }).compliance).toBe('COMPLIANT');
   });
 
   it('a table that also serves another subnet: a decision naming it, with the command if they agree', () => {

@@ -2,7 +2,7 @@ import { vpcDnsAttributes } from '../../rules/vpc-dns-attributes';
 import { privateClustersSnapshot, type RawSnapshot } from '../../testkit/private-cluster';
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
-import { applyFixes, commandsOf, expectDetailsCoverOffenders } from '../fixes/network-fix-commands';
+import { applyCommands, expectDetailsCoverOffenders, fixCommands } from '../fixes/apply-aws-cli';
 
 const { ids } = privateClustersSnapshot(1);
 const vpcId = ids[0]!.vpcId;
@@ -137,8 +137,8 @@ describe('VPC_DNS_ATTRIBUTES details', () => {
     expect(outcome.details.map((d) => d.fix.commands)).toEqual(
       flags.map((list) => list.map((flag) => modify('cn-north-1', vpc, flag))),
     );
-    applyFixes(snapshot, commandsOf(outcome));
-    expect(runRule(vpcDnsAttributes, snapshot).compliance).toBe('COMPLIANT');
+    const fixed = applyCommands(snapshot, fixCommands(outcome, { distinct: false }));
+    expect(runRule(vpcDnsAttributes, fixed).compliance).toBe('COMPLIANT');
   });
 
   it('says what each attribute breaks', () => {

@@ -3,7 +3,7 @@ import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../.
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { endpoint, iface, subnet } from '../../testkit/snapshot-edits';
-import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
+import { expectDetailsCoverOffenders, expectValidCommands, fixAndRerun } from '../fixes/apply-aws-cli';
 
 /** The testkit's third subnet is in `<region>c`; dropping it leaves the endpoint in a and b only. */
 const dropThirdSubnet = (s: RawSnapshot, ids: ClusterIds, service: string) => {
@@ -254,9 +254,9 @@ describe('VPC_ENDPOINTS_AZ_COVERAGE details', () => {
         },
       },
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsAzCoverage, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsAzCoverage, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('China, two zones missing: one detail per zone, each with its own subnet', () => {
@@ -274,9 +274,9 @@ describe('VPC_ENDPOINTS_AZ_COVERAGE details', () => {
         ],
       ]),
     );
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsAzCoverage, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsAzCoverage, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('GovCloud, two endpoints and a node subnet from nodeSubnetIds: the first node subnet of each zone', () => {
@@ -292,8 +292,10 @@ describe('VPC_ENDPOINTS_AZ_COVERAGE details', () => {
       [iface(ids, 'ec2'), ids.subnetIds[2]],
       [iface(ids, 'sts'), ids.subnetIds[2]],
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsAzCoverage, snapshot, outcome, params).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsAzCoverage, snapshot, outcome, params).outcome.compliance).toBe(
+      'COMPLIANT',
+    );
   });
 });

@@ -4,7 +4,7 @@ import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../.
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { endpoint, iface, type Json } from '../../testkit/snapshot-edits';
-import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
+import { expectDetailsCoverOffenders, expectValidCommands, fixAndRerun } from '../fixes/apply-aws-cli';
 
 const remove = (s: RawSnapshot, id: string) => {
   s.ec2.VpcEndpoints = s.ec2.VpcEndpoints.filter((e) => e.VpcEndpointId !== id);
@@ -279,9 +279,9 @@ describe('VPC_ENDPOINTS_PRESENT details', () => {
         },
       },
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsPresent, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('China, SPEC §5 example: the missing name is looked up, the pendingAcceptance endpoint is a decision', () => {
@@ -315,7 +315,7 @@ describe('VPC_ENDPOINTS_PRESENT details', () => {
         },
       },
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
   });
 
@@ -326,7 +326,7 @@ describe('VPC_ENDPOINTS_PRESENT details', () => {
     expect(outcome.details[0]!.fix.commands).toEqual([
       interfaceCreate(ids, 'cn-north-1', 'cn.com.amazonaws.cn-north-1.ecr.dkr', ids.endpointSecurityGroupId),
     ]);
-    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsPresent, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('GovCloud, no Interface endpoint left: the security group comes first, once, then every endpoint', () => {
@@ -357,19 +357,33 @@ describe('VPC_ENDPOINTS_PRESENT details', () => {
         interfaceCreate(ids, 'us-gov-west-1', `com.amazonaws.us-gov-west-1.${service}`, `"$${variable}"`),
       ]);
     }
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsPresent, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
+  /** The routes of an s3 Gateway endpoint, which EC2 deletes with it. */
+  const dropRoutesOf = (s: RawSnapshot, endpointId: string) => {
+    for (const t of s.ec2.RouteTables) {
+      t.Routes = (t.Routes as Json[]).filter((route) => route.GatewayId !== endpointId);
+    }
+  };
+
   it.each([
-    ['removed', (s: RawSnapshot, ids: ClusterIds) => remove(s, ids.s3GatewayEndpointId), 'vpc'],
+    [
+      'removed',
+      (s: RawSnapshot, ids: ClusterIds) => {
+        remove(s, ids.s3GatewayEndpointId);
+        dropRoutesOf(s, ids.s3GatewayEndpointId);
+      },
+      'vpc',
+    ],
     [
       'deleting',
       (s: RawSnapshot, ids: ClusterIds) => (endpoint(s, ids.s3GatewayEndpointId).State = 'deleting'),
       'vpce',
     ],
-  ])('s3 Gateway %s: a new Gateway endpoint on the node subnets’ route table', (_, mutate, resource) => {
+  ])('s3 Gateway %s: a new Gateway endpoint on the node subnets’ route table', (state, mutate, resource) => {
     const { snapshot, ids } = setUp('eu-west-1');
     mutate(snapshot, ids);
     const outcome = runRule(vpcEndpointsPresent, snapshot);
@@ -382,8 +396,14 @@ describe('VPC_ENDPOINTS_PRESENT details', () => {
       ],
       documentation: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html',
     });
-    expectOffendersCovered(outcome);
-    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expectDetailsCoverOffenders(outcome);
+    if (state === 'deleting') {
+      // While the old endpoint is deleting, its route still holds the s3 prefix list in the
+      // table, and EC2 refuses a second one: the command works once the deletion is done.
+      expect(() => fixAndRerun(vpcEndpointsPresent, snapshot, outcome)).toThrow(/RouteAlreadyExists/);
+      dropRoutesOf(snapshot, ids.s3GatewayEndpointId);
+    }
+    expect(fixAndRerun(vpcEndpointsPresent, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it.each([
@@ -410,7 +430,7 @@ describe('VPC_ENDPOINTS_PRESENT details', () => {
         }),
       }),
     ]);
-    expect(outcomeAfterFix(vpcEndpointsPresent, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsPresent, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('a pending endpoint: wait, not a second endpoint beside it', () => {

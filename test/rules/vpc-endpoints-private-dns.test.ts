@@ -3,7 +3,7 @@ import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../.
 import { describeRule, type RuleCase } from '../../testkit/rule-tester';
 import { runRule } from '../../testkit/run-rule';
 import { endpoint, iface, type Json } from '../../testkit/snapshot-edits';
-import { expectOffendersCovered, expectValidCommands, outcomeAfterFix } from '../fixes/endpoint-fix-harness';
+import { expectDetailsCoverOffenders, expectValidCommands, fixAndRerun } from '../fixes/apply-aws-cli';
 
 const S3_INTERFACE = 'vpce-0eeeeeeeeeeeeeeee';
 /** An s3 Interface endpoint built from the ecr.api one, so it carries subnets and groups. */
@@ -236,9 +236,9 @@ describe('VPC_ENDPOINTS_PRIVATE_DNS details', () => {
         fix: { commands: [modify('eu-west-1', iface(ids, 'sts'))], documentation: DOCS },
       },
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsPrivateDns, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsPrivateDns, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('China, VPC DNS off as well: DNS support and hostnames first, then every endpoint', () => {
@@ -258,10 +258,11 @@ describe('VPC_ENDPOINTS_PRIVATE_DNS details', () => {
       [iface(ids, 'ecr.api'), [...dns, modify('cn-north-1', iface(ids, 'ecr.api'))]],
       [iface(ids, 'ecr.dkr'), [...dns, modify('cn-north-1', iface(ids, 'ecr.dkr'))]],
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsPrivateDns, snapshot, outcome).compliance).toBe('COMPLIANT');
-    expect(snapshot.ec2.VpcAttributes[ids.vpcId]).toEqual({
+    const fixed = fixAndRerun(vpcEndpointsPrivateDns, snapshot, outcome);
+    expect(fixed.outcome.compliance).toBe('COMPLIANT');
+    expect(fixed.snapshot.ec2.VpcAttributes[ids.vpcId]).toEqual({
       EnableDnsSupport: { Value: true },
       EnableDnsHostnames: { Value: true },
     });
@@ -281,7 +282,7 @@ describe('VPC_ENDPOINTS_PRIVATE_DNS details', () => {
       ],
     ]);
     expectValidCommands(outcome);
-    expect(outcomeAfterFix(vpcEndpointsPrivateDns, snapshot, outcome).compliance).toBe('COMPLIANT');
+    expect(fixAndRerun(vpcEndpointsPrivateDns, snapshot, outcome).outcome.compliance).toBe('COMPLIANT');
   });
 
   it('a second endpoint of a service whose first holds the private DNS name: a decision, no command', () => {
@@ -303,6 +304,6 @@ describe('VPC_ENDPOINTS_PRIVATE_DNS details', () => {
         },
       }),
     ]);
-    expectOffendersCovered(outcome);
+    expectDetailsCoverOffenders(outcome);
   });
 });

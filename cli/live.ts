@@ -65,9 +65,13 @@ export function validateCollected(raw: unknown, region: string): Collected {
   } catch (error) {
     if (!(error instanceof SnapshotError)) throw error;
     // AWS answered a shape the schema rejects, or the collector has a bug: either way, say so.
-    throw new SnapshotError(
-      `${error.message} (please report this: AWS returned a shape the snapshot schema rejects)`,
-    );
+    const note = 'please report this: AWS returned a shape the snapshot schema rejects';
+    // Several problems stay listed one per line (issue 11), as for a file, under the note.
+    const { source } = error.problems;
+    throw new SnapshotError(`${error.message} (${note})`, {
+      ...error.problems,
+      ...(source === undefined ? {} : { source: `${source} (${note})` }),
+    });
   }
 }
 

@@ -336,6 +336,27 @@ describe('snapshot --region R --out FILE', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it('lists each problem of a collected snapshot its own check rejects, one per line', async () => {
+    const world = new World(
+      { 'eu-west-1': account('eu-west-1') },
+      {
+        alter: (raw) => {
+          const subnets = (raw.ec2 as { Subnets: Record<string, unknown>[] }).Subnets;
+          subnets[0]!.CidrBlock = 'not-a-cidr';
+          subnets[1]!.CidrBlock = 'nor-this';
+        },
+      },
+    );
+    const captured = await world.run(['snapshot', '--region', 'eu-west-1', '--out', files.path('two.json')]);
+    expect(captured.code).toBe(2);
+    const lines = captured.err.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/the snapshot collected in eu-west-1 \(please report this.*\): 2 problems/);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}ec2\.Subnets\[0\]\.CidrBlock: expected a CIDR block/),
+      expect.stringMatching(/^ {2}ec2\.Subnets\[1\]\.CidrBlock: expected a CIDR block/),
+    ]);
+  });
+
   it('refuses an --out that is a directory before loading the AWS SDK', async () => {
     const world = new World({});
     const captured = await world.run(['snapshot', '--region', 'eu-west-1', '--out', files.path('')]);

@@ -6,16 +6,13 @@ import type { Snapshot } from '../snapshot/schema';
 import { SnapshotView } from '../snapshot/view';
 import { EXIT } from './errors-exit';
 import { formatJson, formatJsonChunks } from './format/json';
-import { formatJunit } from './format/junit';
 import { formatMarkdown } from './format/markdown';
-import { formatSarif } from './format/sarif';
 import { formatTable } from './format/table';
 import { colors } from './format/text';
 import { colorEnabled, type CliIo } from './io';
 import { packageVersion } from './package-version';
 import { readUserFile } from './read-file';
 import { RULES } from '../rules';
-import { asffFindings } from '../securityhub/asff';
 import { resolveCheckSettings, type CheckSettings } from './settings';
 
 /** SPEC §6's formats, then those security teams import (issue 11). */
@@ -72,17 +69,26 @@ export function formatReport(
  * Regions): one document in each case, since importers read one file.
  */
 export function formatImported(reports: readonly Report[], format: 'sarif' | 'junit' | 'asff'): string {
+  // Loaded when asked for, as the table's cli-table3 is: every other run of the CLI would pay
+  // for them (SARIF's fingerprints load node:crypto) before reading its snapshot (issue 10).
+  /* eslint-disable @typescript-eslint/no-require-imports */
   switch (format) {
-    case 'sarif':
+    case 'sarif': {
+      const { formatSarif } = require('./format/sarif') as typeof import('./format/sarif');
       // Every catalog rule, not just the selected ones: a rule's descriptor is its help text.
       return formatSarif(reports, RULES, { version: packageVersion() });
-    case 'junit':
+    }
+    case 'junit': {
+      const { formatJunit } = require('./format/junit') as typeof import('./format/junit');
       return formatJunit(...reports);
+    }
     case 'asff': {
+      const { asffFindings } = require('../securityhub/asff') as typeof import('../securityhub/asff');
       const findings = reports.flatMap((report) => asffFindings(report, RULES));
       return `${JSON.stringify(findings, null, 2)}\n`;
     }
   }
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /**

@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { AssumedCredentials } from './organization';
 
 export interface AwsClients {
   ec2: EC2Client;
@@ -14,6 +15,13 @@ export interface ClientOptions {
   profile?: string;
   /** Attempts per call, retries included, for the SDK's adaptive retry mode. */
   maxAttempts?: number;
+  /** Credentials to use instead of the provider chain: an assumed member role (organization runs). */
+  credentials?: () => Promise<AssumedCredentials>;
+  /**
+   * The account `credentials` act in. The clients do not need it (the credentials decide); it
+   * names the account to whoever creates clients, such as a test double answering as that account.
+   */
+  accountId?: string;
 }
 
 /**
@@ -26,7 +34,11 @@ export function createClients(options: ClientOptions): AwsClients {
     region: options.region,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 8,
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.credentials !== undefined
+      ? { credentials: options.credentials }
+      : options.profile === undefined
+        ? {}
+        : { profile: options.profile }),
   };
   return { ec2: new EC2Client(config), eks: new EKSClient(config), sts: new STSClient(config) };
 }

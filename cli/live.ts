@@ -1,4 +1,6 @@
 import type { AwsClients, ClientOptions } from '../aws/clients';
+import type { HubClients } from '../aws/hub-clients';
+import type { AssumedCredentials } from '../aws/organization';
 import type { CollectScope } from '../aws/collect';
 import { CallLedger } from '../aws/call-ledger';
 import { AwsReader } from '../aws/reader';
@@ -14,6 +16,9 @@ import type { Snapshot } from '../snapshot/schema';
 export interface LiveDeps {
   createClients(options: ClientOptions): AwsClients;
   destroyClients(clients: AwsClients): void;
+  /** The caller's Organizations and STS clients, for `--org` / `--accounts`. */
+  createHubClients(options: ClientOptions): HubClients;
+  destroyHubClients(clients: HubClients): void;
   /** The SPEC §2 JSON of one Region (aws/collect.ts). */
   collectSnapshot(reader: AwsReader, scope?: CollectScope): Promise<unknown>;
   /** ec2:DescribeRegions: the Regions enabled for the account, in the reader's partition. */
@@ -81,12 +86,21 @@ export interface CollectRequest {
   scope?: CollectScope;
   /** Receives every call, also when the collection fails (for --debug and progress). */
   ledger: CallLedger;
+  /** An assumed member role's credentials (organization runs), instead of the profile's. */
+  credentials?: () => Promise<AssumedCredentials>;
+  /** The account `credentials` act in. */
+  accountId?: string;
 }
 
 /** Collects one Region with its own clients and reader (EC2 throttles per account and Region). */
 export async function collectRegion(deps: LiveDeps, request: CollectRequest): Promise<Collected> {
-  const { region, profile, scope, ledger } = request;
-  const clients = deps.createClients(profile === undefined ? { region } : { region, profile });
+  const { region, profile, scope, ledger, credentials, accountId } = request;
+  const clients = deps.createClients({
+    region,
+    ...(profile === undefined ? {} : { profile }),
+    ...(credentials === undefined ? {} : { credentials }),
+    ...(accountId === undefined ? {} : { accountId }),
+  });
   try {
     const reader = new AwsReader(clients, region, { ledger });
     return validateCollected(await deps.collectSnapshot(reader, scope), region);

@@ -7,6 +7,18 @@ import type { LiveDeps } from './live';
 import type { FixOptions } from './fix-command';
 import { RULES_FORMATS, runRules, type RulesOptions } from './rules-command';
 import type { SnapshotOptions } from './snapshot-command';
+import type { OrgFlags } from './org-options';
+import { MEMBER_ROLE_NAME } from '../aws/member-role-name';
+
+/** Any of the organization flags sends a command down the across-accounts path (which checks them). */
+function hasOrgFlags(options: OrgFlags): boolean {
+  return (
+    options.org === true ||
+    options.accounts !== undefined ||
+    options.roleName !== undefined ||
+    options.externalId !== undefined
+  );
+}
 
 /**
  * The live commands' production wiring: the AWS SDK, the collector and the standard
@@ -27,6 +39,13 @@ export async function loadAwsDeps(): Promise<LiveDeps> {
   return {
     createClients: clients.createClients,
     destroyClients: clients.destroyClients,
+    // Required on use: only --org / --accounts load the Organizations client.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    createHubClients: (options) =>
+      (require('../aws/hub-clients') as typeof import('../aws/hub-clients')).createHubClients(options),
+    destroyHubClients: (hub) =>
+      (require('../aws/hub-clients') as typeof import('../aws/hub-clients')).destroyHubClients(hub),
+    /* eslint-enable @typescript-eslint/no-require-imports */
     collectSnapshot: collect.collectSnapshot,
     listEnabledRegions: collect.listEnabledRegions,
     defaultRegion: (profile) => sdkDefaultRegion(new EC2Client(profile === undefined ? {} : { profile })),
@@ -95,6 +114,16 @@ function buildProgram(
     .option('--snapshot <file>', "snapshot JSON file to check ('-' reads standard input)")
     .option('--region <regions>', "live: comma-separated Regions, or 'all' (every enabled Region)")
     .option('--profile <name>', 'live: AWS profile (default: the standard credential chain)')
+    .option(
+      '--org',
+      'every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account)',
+    )
+    .option('--accounts <ids>', 'these accounts (12-digit ids, comma-separated; repeatable)', collect)
+    .option(
+      '--role-name <name>',
+      `with --org/--accounts: the role assumed in each account (default ${MEMBER_ROLE_NAME})`,
+    )
+    .option('--external-id <id>', 'with --org/--accounts: the sts:ExternalId the role requires')
     .addOption(
       new Option('--format <format>', `output format: ${CHECK_FORMATS.join(', ')}`)
         .argParser(choice(CHECK_FORMATS))
@@ -112,15 +141,23 @@ function buildProgram(
         'Several Regions: table and markdown print one section per Region, json an',
         'array of reports; progress goes to stderr.',
         '',
+        'Across accounts (--org or --accounts, with --region): each account is entered',
+        'with sts:AssumeRole on arn:<partition>:iam::<account>:role/<role-name>; --org',
+        'covers every ACTIVE account, the calling management account included. Table',
+        'and markdown start with a summary per account and Region, json is an array;',
+        'an account that fails is one stderr line and exit code 2.',
+        '',
         ...EXIT_CODES_HELP,
         'List rules and parameters with: private-eks-guard rules',
       ].join('\n'),
     )
-    .action(async (options: CheckOptions) =>
+    .action(async (options: CheckOptions & OrgFlags) =>
       setExitCode(
-        options.region === undefined
-          ? runCheck(options, io, debug())
-          : await (await import('./live-check')).runLiveCheck(options, io, liveDeps, debug()),
+        hasOrgFlags(options)
+          ? await (await import('./org-check')).runOrgCheck(options, io, liveDeps, debug())
+          : options.region === undefined
+            ? runCheck(options, io, debug())
+            : await (await import('./live-check')).runLiveCheck(options, io, liveDeps, debug()),
       ),
     );
 
@@ -161,9 +198,22 @@ function buildProgram(
   program
     .command('snapshot')
     .description('capture a snapshot of an account and Region (the file check --snapshot reads)')
-    .requiredOption('--region <region>', 'the Region to capture')
-    .requiredOption('--out <file>', "file to write ('-' writes standard output)")
+    .requiredOption('--region <region>', "the Region to capture (--org/--accounts: Regions, or 'all')")
+    .requiredOption(
+      '--out <file>',
+      "file to write ('-' writes standard output; --org/--accounts: a directory)",
+    )
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
+    .option(
+      '--org',
+      'every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account)',
+    )
+    .option('--accounts <ids>', 'these accounts (12-digit ids, comma-separated; repeatable)', collect)
+    .option(
+      '--role-name <name>',
+      `with --org/--accounts: the role assumed in each account (default ${MEMBER_ROLE_NAME})`,
+    )
+    .option('--external-id <id>', 'with --org/--accounts: the sts:ExternalId the role requires')
     .option(
       '--vpc-id <ids>',
       'capture only these VPCs and their clusters (comma-separated; repeatable)',
@@ -174,6 +224,8 @@ function buildProgram(
       [
         '',
         'The file is written whole or not at all. A one-line summary goes to stderr.',
+        'With --org or --accounts, --out is a directory that receives one file per',
+        'account and Region: <account>-<region>.json.',
         'Exit codes: 0 written, 2 bad usage or an AWS error (e.g. a missing permission).',
       ].join('\n'),
     )

@@ -38,3 +38,46 @@ export function ledgerText(region: string, ledger: CallLedger): string {
   const header = `call ledger for ${region}: ${plural(ledger.totalCalls, 'call')}, ${plural(ledger.totalAttempts, 'attempt')}`;
   return `${header}\n${JSON.stringify(ledger.toJSON(), null, 2)}\n`;
 }
+
+/**
+ * Progress of an organization run, one line per account × Region as it finishes:
+ * `[3/100] 111122223333 eu-west-1: 10 clusters, 44 API calls, 3.5 s`. The total grows when
+ * `--region all` lists an account's Regions.
+ */
+export class AccountRegionProgress {
+  private finished = 0;
+
+  constructor(
+    private total: number,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  add(jobs: number): void {
+    this.total += jobs;
+  }
+
+  private line(accountId: string, region: string, detail: string): void {
+    this.finished += 1;
+    this.write(`[${this.finished}/${this.total}] ${accountId} ${region}: ${detail}\n`);
+  }
+
+  checked(accountId: string, region: string, clusters: number, calls: number, ms: number): void {
+    this.line(
+      accountId,
+      region,
+      `${plural(clusters, 'cluster')}, ${plural(calls, 'API call')}, ${formatSeconds(ms)}`,
+    );
+  }
+
+  failed(accountId: string, region: string, calls: number, ms: number): void {
+    this.line(
+      accountId,
+      region,
+      `failed after ${plural(calls, 'API call')}, ${formatSeconds(ms)} (error below)`,
+    );
+  }
+
+  skipped(accountId: string, region: string): void {
+    this.line(accountId, region, 'skipped: the role could not be assumed (error below)');
+  }
+}

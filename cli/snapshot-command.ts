@@ -4,6 +4,7 @@ import {
   closeSync,
   constants,
   fsyncSync,
+  mkdirSync,
   openSync,
   renameSync,
   rmSync,
@@ -17,9 +18,10 @@ import { EXIT } from './errors-exit';
 import { plural } from './format/text';
 import type { CliIo } from './io';
 import { collectRegion, parseRegionOption, type LiveDeps } from './live';
+import { accountsPlan, type OrgFlags } from './org-options';
 import { formatSeconds, ledgerText } from './progress';
 
-export interface SnapshotOptions {
+export interface SnapshotOptions extends OrgFlags {
   region: string;
   profile?: string;
   /** A file, or `-` for standard output. */
@@ -117,6 +119,7 @@ export async function runSnapshot(
   loadDeps: () => Promise<LiveDeps>,
   debug = false,
 ): Promise<number> {
+  if (accountsPlan(options) !== undefined) return runOrgSnapshot(options, io, loadDeps, debug);
   const regions = parseRegionOption(options.region);
   if (regions === 'all' || regions.length > 1) {
     throw new UsageError('snapshot takes one Region (a snapshot holds one account and Region)');
@@ -153,4 +156,59 @@ export async function runSnapshot(
       `snapshot written to ${toStdout ? 'standard output' : options.out}\n`,
   );
   return EXIT.ok;
+}
+
+/** A snapshot file of an organization run: `<account>-<region>.json`, one per account × Region. */
+export function accountSnapshotName(accountId: string, region: string): string {
+  return `${accountId}-${region}.json`;
+}
+
+/**
+ * `snapshot --org | --accounts … --region R[,R…|all] --out DIR`: one validated snapshot file per
+ * account × Region, each written whole as it is collected (so no snapshot waits in memory for the
+ * others). A failed account or account × Region is one stderr line and exit code 2.
+ */
+export async function runOrgSnapshot(
+  options: SnapshotOptions,
+  io: CliIo,
+  loadDeps: () => Promise<LiveDeps>,
+  debug = false,
+  concurrency?: number,
+): Promise<number> {
+  const plan = accountsPlan(options)!;
+  if (options.out === '-') {
+    throw new UsageError('--org and --accounts write one file per account and Region: give --out DIRECTORY');
+  }
+  if (options.vpcId !== undefined) {
+    throw new UsageError('--vpc-id names VPCs of one account; it does not apply to --org or --accounts');
+  }
+  parseRegionOption(options.region);
+  const dir = options.out;
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`cannot write snapshots to ${dir}: ${describeWriteError(error)}`);
+  }
+  if (!statSync(dir).isDirectory()) throw new UsageError(`cannot write snapshots to ${dir}: not a directory`);
+  const deps = await loadDeps();
+  // Loaded here: it brings the Organizations client, which a one-account snapshot never needs.
+  const { collectAccounts, failureLines } = await import('./org-run');
+  const { results } = await collectAccounts(plan, deps, io, {
+    region: options.region,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    consume: (collected, job) => {
+      const file = join(dir, accountSnapshotName(job.accountId, job.region));
+      writeFileAtomically(file, collected.text);
+      return file;
+    },
+    clustersOf: (collected) => collected.snapshot.eks.clusters.length,
+    debug,
+    ...(concurrency === undefined ? {} : { concurrency }),
+  });
+  const written = results.filter((result) => 'value' in result).length;
+  const errors = failureLines(results, debug);
+  io.err(`${plural(written, 'snapshot')} written to ${dir}\n`);
+  for (const line of errors) io.err(line);
+  return errors.length > 0 ? EXIT.usage : EXIT.ok;
 }

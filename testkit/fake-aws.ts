@@ -56,6 +56,8 @@ export interface FakeRequest {
   /** The IAM action, e.g. `ec2:DescribeSubnets` (the CallLedger's key). */
   action: string;
   input: Json;
+  /** The access key the request was signed with (SigV4's `Credential=`), as AWS tells callers apart. */
+  accessKeyId?: string;
 }
 
 export interface FakeAwsOptions {
@@ -149,7 +151,15 @@ export function useFakeCredentials(): void {
 // ---------------------------------------------------------------------------------------------
 // Errors, shaped as the SDK deserializes them (name = AWS error code, $fault, $metadata).
 
-function errorOf(service: Service, code: string, status: number, message: string): Error {
+/** The SigV4 access key of a signed request, from its Authorization header. */
+export function signedAccessKey(request: unknown): string | undefined {
+  const headers = (request as { headers?: Record<string, string> } | undefined)?.headers ?? {};
+  const authorization = headers.authorization ?? headers.Authorization ?? '';
+  return /Credential=([^/]+)\//.exec(authorization)?.[1];
+}
+
+/** An error of `service` as the SDK deserializes it. */
+export function errorOf(service: Service, code: string, status: number, message: string): Error {
   const options = {
     name: code,
     $fault: status >= 500 && code !== 'RequestLimitExceeded' ? ('server' as const) : ('client' as const),
@@ -629,7 +639,10 @@ interface MiddlewareContext {
 type Next = (args: unknown) => Promise<unknown>;
 interface Stack {
   add(
-    middleware: (next: Next, context: MiddlewareContext) => (args: { input: Json }) => Promise<unknown>,
+    middleware: (
+      next: Next,
+      context: MiddlewareContext,
+    ) => (args: { input: Json; request?: unknown }) => Promise<unknown>,
     options: { step: 'finalizeRequest'; priority: 'low'; name: string },
   ): void;
   remove(name: string): boolean;
@@ -665,10 +678,17 @@ export function installFakeAws(
   const transport =
     (service: Service) =>
     (_next: Next, context: MiddlewareContext) =>
-    async (args: { input: Json }): Promise<unknown> => {
+    async (args: { input: Json; request?: unknown }): Promise<unknown> => {
       const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
       const action = `${service}:${operation}`;
-      const request: FakeRequest = { service, operation, action, input: args.input ?? {} };
+      const accessKeyId = signedAccessKey(args.request);
+      const request: FakeRequest = {
+        service,
+        operation,
+        action,
+        input: args.input ?? {},
+        ...(accessKeyId === undefined ? {} : { accessKeyId }),
+      };
       const latency = min + (max - min) * random();
       server.enter(service);
       try {

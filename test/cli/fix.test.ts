@@ -217,6 +217,10 @@ describe('fix --region (live, in process)', () => {
     return {
       createClients: () => ({}) as AwsClients,
       destroyClients: () => {},
+      createHubClients: () => {
+        throw new Error('fix runs in the caller account only');
+      },
+      destroyHubClients: () => {},
       collectSnapshot: async (reader) => {
         const snapshot = raw[reader.region];
         if (!snapshot) throw new Error(`no account in ${reader.region}`);

@@ -91,6 +91,10 @@ class World {
         this.destroyed += 1;
         destroyClients(clients);
       },
+      createHubClients: () => {
+        throw new Error('a single-account run creates no hub clients');
+      },
+      destroyHubClients: () => {},
       collectSnapshot: async (reader, scope) => {
         this.inFlight += 1;
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);

@@ -201,6 +201,25 @@ describe('check --org', () => {
       (await new OrgWorld([member(1), member(2)]).run(['check', '--org', '--region', 'eu-west-1'])).code,
     ).toBe(0);
   });
+
+  it('--format sarif, junit and asff make one document for every account × Region', async () => {
+    const world = () => new OrgWorld([member(1), member(2)]);
+    const args = ['check', '--org', '--region', REGIONS.join(','), '--format'];
+    const sarif = JSON.parse((await world().run([...args, 'sarif'])).out) as {
+      runs: { automationDetails: { id: string } }[];
+    };
+    const ids = sarif.runs.map((r) => r.automationDetails.id);
+    // A run per account × Region, in the report's account order, Regions as named.
+    const members = [accountId(1), accountId(2)].flatMap((account) =>
+      REGIONS.map((region) => `private-eks-guard/${account}/${region}/`),
+    );
+    expect(ids.filter((id) => members.includes(id))).toEqual(members);
+    expect(new Set(ids).size).toBe(ids.length);
+    const junit = (await world().run([...args, 'junit'])).out;
+    expect(junit.match(/<testsuites /g)).toHaveLength(1);
+    const asff = JSON.parse((await world().run([...args, 'asff'])).out) as { AwsAccountId: string }[];
+    expect(new Set(asff.map((f) => f.AwsAccountId))).toEqual(new Set([accountId(1), accountId(2)]));
+  });
 });
 
 describe('check --accounts', () => {

@@ -15,8 +15,13 @@ export interface ClientOptions {
   profile?: string;
   /** Attempts per call, retries included, for the SDK's adaptive retry mode. */
   maxAttempts?: number;
-  /** Credentials to use instead of the provider chain: an assumed member role (organization runs). */
-  credentials?: () => Promise<AssumedCredentials>;
+  /**
+   * Credentials to use instead of the provider chain: an assumed member role (organization runs, and an
+   * Organization hub's Lambdas through `fromTemporaryCredentials`, drift/member-access.ts).
+   */
+  credentials?: () => Promise<
+    Pick<AssumedCredentials, 'accessKeyId' | 'secretAccessKey' | 'expiration'> & { sessionToken?: string }
+  >;
   /**
    * The account `credentials` act in. The clients do not need it (the credentials decide); it
    * names the account to whoever creates clients, such as a test double answering as that account.

@@ -393,7 +393,7 @@ async function runScenario(root: string, scenario: Scenario, tableName: string, 
     ...driftDepsFromEnvironment(createPowertools('private-eks-guard-bench')),
     // Counted in memory only: no middleware flushes here, and Powertools would print EMF between the tables.
     metrics: NO_METRICS,
-    readerFor: (region: string) => {
+    readerFor: (_account: string | undefined, region: string) => {
       if (region !== REGION) throw new Error(`event in ${region}`);
       return reader;
     },

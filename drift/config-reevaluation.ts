@@ -4,8 +4,15 @@
  * names a call and answers LimitExceededException while an evaluation of a rule runs or when called more than once a
  * minute: those names are handed back for a later attempt through the delayed queue.
  */
-import { StartConfigRulesEvaluationCommand, type ConfigServiceClient } from '@aws-sdk/client-config-service';
+import {
+  DescribeConfigRulesCommand,
+  StartConfigRulesEvaluationCommand,
+  type ConfigRule,
+  type ConfigServiceClient,
+} from '@aws-sdk/client-config-service';
+import { configRuleName } from '../engine/config-rule-names';
 import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
+import { memberAccountOf } from './member-access';
 import { scheduleRecheck } from './recheck-queue';
 
 export const MAX_RULES_PER_CALL = 25;
@@ -51,6 +58,54 @@ export async function startConfigRulesEvaluation(
   return outcome;
 }
 
+/** The rule id a rule's InputParameters carry (`{"ruleId": …}`, deploy/stage-config.js), if any. */
+function ruleIdOf(rule: ConfigRule): string | undefined {
+  try {
+    const parameters: unknown = JSON.parse(rule.InputParameters ?? '{}');
+    const ruleId = (parameters as { ruleId?: unknown } | null)?.ruleId;
+    return typeof ruleId === 'string' ? ruleId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The names of a member account's rules for the deployment's rule names. An organization rule's rules in a member
+ * are named by AWS Config, not by us (deploy/org: OrganizationConfigRule), and the API documents no way to derive
+ * them, so they are looked up at run time (DescribeConfigRules in the member, every page) by the `ruleId` of their
+ * InputParameters, which the organization rule copies. A name that already is a member rule's (a deferred name
+ * coming back through the queue) is kept; a name with no rule in the member is dropped.
+ */
+export async function memberRuleNames(
+  config: ConfigServiceClient,
+  names: readonly string[],
+  prefix: string | undefined,
+): Promise<{ names: string[]; missing: string[] }> {
+  const byDeployedName = new Map<string, string[]>();
+  const memberNames = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await config.send(new DescribeConfigRulesCommand(token ? { NextToken: token } : {}));
+    for (const rule of page.ConfigRules ?? []) {
+      if (rule.ConfigRuleName === undefined || rule.Source?.Owner !== 'CUSTOM_LAMBDA') continue;
+      const ruleId = ruleIdOf(rule);
+      if (ruleId === undefined) continue;
+      memberNames.add(rule.ConfigRuleName);
+      const deployed = configRuleName(ruleId, prefix);
+      byDeployedName.set(deployed, [...(byDeployedName.get(deployed) ?? []), rule.ConfigRuleName]);
+    }
+    token = page.NextToken || undefined;
+  } while (token !== undefined);
+  const found = new Set<string>();
+  const missing: string[] = [];
+  for (const name of names) {
+    const mapped = memberNames.has(name) ? [name] : byDeployedName.get(name);
+    if (mapped === undefined) missing.push(name);
+    else mapped.forEach((m) => found.add(m));
+  }
+  return { names: [...found].sort(), missing };
+}
+
 /** StartConfigRulesEvaluation for the changed rules; what Config refuses for now goes back on the delayed queue. */
 export async function reevaluateChangedRules(
   deps: DriftDeps,
@@ -59,7 +114,20 @@ export async function reevaluateChangedRules(
   outcome: DriftOutcome,
 ): Promise<void> {
   if (ruleNames.size === 0) return;
-  const result = await startConfigRulesEvaluation(deps.config, [...ruleNames]);
+  const member = memberAccountOf(deps.accountId, request.accountId);
+  let names = [...ruleNames];
+  if (member !== undefined) {
+    const mapped = await memberRuleNames(deps.config, names, deps.configRuleNamePrefix);
+    if (mapped.missing.length > 0) {
+      deps.logger.warn('Config rules not deployed in the member account', {
+        accountId: member,
+        configRules: mapped.missing,
+      });
+    }
+    names = mapped.names;
+    if (names.length === 0) return;
+  }
+  const result = await startConfigRulesEvaluation(deps.config, names);
   outcome.configRulesStarted = result.started;
   outcome.configRulesDeferred = result.deferred;
   if (result.unknown.length > 0) {
@@ -73,6 +141,7 @@ export async function reevaluateChangedRules(
     reason: 'StartConfigRulesEvaluation: LimitExceededException',
     ...(request.actor ? { actor: request.actor } : {}),
     configRules: result.deferred,
+    ...(member !== undefined ? { accountId: member } : {}),
   });
   if (!enqueued) {
     // The periodic Config run still re-evaluates them; only the console's promptness is lost.

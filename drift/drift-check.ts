@@ -13,9 +13,29 @@ import { reevaluateChangedRules } from './config-reevaluation';
 import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
 import { recordAndAlert } from './record-and-alert';
 import { MAX_RECHECK_ATTEMPTS, scheduleRecheck } from './recheck-queue';
+import { memberAccountOf } from './member-access';
 import { settlingReasons } from './settle';
 
-export async function runDriftCheck(deps: DriftDeps, request: DriftRequest): Promise<DriftOutcome> {
+/**
+ * The deps a request runs with: in an Organization hub, a member account's event reads, records and asks AWS Config
+ * in that account (drift/member-access.ts); the Lambda's own account's are the deps as given.
+ */
+export function depsForAccount(
+  deps: DriftDeps,
+  request: Pick<DriftRequest, 'accountId' | 'region'>,
+): DriftDeps {
+  const member = memberAccountOf(deps.accountId, request.accountId);
+  if (member === undefined) return deps;
+  if (deps.member === undefined) {
+    throw new Error(`event of account ${member}, but this deployment is not an Organization hub`);
+  }
+  const scope = deps.member(member, request.region);
+  return { ...deps, store: scope.store, config: scope.config };
+}
+
+export async function runDriftCheck(given: DriftDeps, request: DriftRequest): Promise<DriftOutcome> {
+  const deps = depsForAccount(given, request);
+  const member = memberAccountOf(given.accountId, request.accountId);
   const outcome: DriftOutcome = {
     scope: request.vpcIds === null ? 'region' : request.vpcIds.length > 0 ? 'vpcs' : 'none',
     vpcIds: request.vpcIds === null ? [] : [...request.vpcIds],
@@ -32,7 +52,7 @@ export async function runDriftCheck(deps: DriftDeps, request: DriftRequest): Pro
   for (const name of request.deletedClusters ?? []) await forget(deps, name, outcome);
 
   if (outcome.scope !== 'none') {
-    const reader = deps.readerFor(request.region);
+    const reader = deps.readerFor(member, request.region);
     // Stamped before reading: a concurrent run that read later must win the state store's staleness check.
     const observedAt = deps.now();
     const raw = await collect(deps, reader, request, outcome);
@@ -116,6 +136,7 @@ async function holdBackSettling(
     attempt: request.attempt + 1,
     reason,
     ...(request.actor ? { actor: request.actor } : {}),
+    ...(memberAccountOf(deps.accountId, request.accountId) ? { accountId: request.accountId } : {}),
   });
   deps.logger.info('holding back settling clusters for a re-check', {
     clusters: outcome.settlingClusters,

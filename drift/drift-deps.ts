@@ -19,10 +19,27 @@ export interface GuardConfig {
   params: Params;
 }
 
+export type DriftStore = Pick<
+  StateStore,
+  'record' | 'forgetCluster' | 'listClusters' | 'markAlerted' | 'releaseAlertClaim'
+>;
+
+/** What an Organization hub uses in one member account × Region (deploy/org): its state, its AWS Config. */
+export interface MemberScope {
+  /** The member's state: its own keys in the same table (state/table-schema.ts's scopePrefix). */
+  store: DriftStore;
+  /** AWS Config of the member, with the config-reporter role's credentials. */
+  config: ConfigServiceClient;
+}
+
 export interface DriftDeps {
-  /** A reader for a Region (events name theirs; the handler caches one per Region). */
-  readerFor(region: string): AwsReader;
-  store: Pick<StateStore, 'record' | 'forgetCluster' | 'listClusters' | 'markAlerted' | 'releaseAlertClaim'>;
+  /**
+   * A reader for an account and Region (events name theirs; the handler caches one per account × Region).
+   * `accountId` undefined = the Lambda's own account, with its own credentials; another account is read through
+   * its member role (drift/member-access.ts).
+   */
+  readerFor(accountId: string | undefined, region: string): AwsReader;
+  store: DriftStore;
   publisher: { publish(transition: Transition, options?: PublishOptions): Promise<unknown> };
   recheckQueue: Pick<RecheckQueue, 'enqueue'>;
   config: ConfigServiceClient;
@@ -35,11 +52,20 @@ export interface DriftDeps {
   metrics?: GuardMetrics;
   /** Imports every transition into Security Hub (the stage's securityHub.importFindings); absent = off. */
   securityHub?: SecurityHubTarget;
+  /**
+   * The Lambda's own account. Set, an event of another account (forwarded by an Organization member, its
+   * `account` field) is checked in that account through `member`; absent, every event is the own account's.
+   */
+  accountId?: string;
+  /** The member account × Region's state and Config (an Organization hub only). */
+  member?(accountId: string, region: string): MemberScope;
 }
 
 /** One run of the drift path. */
 export interface DriftRequest {
   region: string;
+  /** The account of the event (its `account` field) or re-check; absent = the Lambda's own. */
+  accountId?: string;
   /** null = the whole Region; [] = no collection (only `configRules` to retry). */
   vpcIds: readonly string[] | null;
   /** 0 for a fresh event or sweep; n for the n-th delayed re-check. */

@@ -29,6 +29,15 @@ export const RecheckMessageSchema = z.object({
   reason: z.string(),
   event: ActorSchema.nullable(),
   configRules: z.array(z.string()).nullable(),
+  /**
+   * The member account of an Organization hub's re-check (the event's `account`); absent or null = the Lambda's own.
+   * Optional, so messages queued before it existed still parse.
+   */
+  account: z
+    .string()
+    .regex(/^\d{12}$/)
+    .nullable()
+    .optional(),
 });
 
 export type RecheckMessage = z.infer<typeof RecheckMessageSchema>;
@@ -49,6 +58,8 @@ export interface RecheckRequest {
   reason: string;
   actor?: Actor;
   configRules?: readonly string[];
+  /** A member account of an Organization hub; absent = the Lambda's own. */
+  accountId?: string;
 }
 
 export class RecheckQueue {
@@ -70,6 +81,8 @@ export class RecheckQueue {
       reason: request.reason.slice(0, 1_000),
       event: request.actor ?? null,
       configRules: request.configRules && request.configRules.length > 0 ? [...request.configRules] : null,
+      // Only a member's re-check names an account: the own account's messages stay as they were.
+      ...(request.accountId ? { account: request.accountId } : {}),
     };
     await this.sqs.send(
       new SendMessageCommand({

@@ -8,6 +8,7 @@ import { affectedResourcesOfCall } from './affected-resources';
 import { runDriftCheck } from './drift-check';
 import type { DriftDeps, DriftOutcome } from './drift-deps';
 import type { RecheckMessage } from './recheck-queue';
+import { memberAccountOf } from './member-access';
 import { resolveVpcs } from './resolve-vpcs';
 
 /** Runs the drift path for one EventBridge CloudTrail event. */
@@ -19,7 +20,37 @@ export async function processCloudTrailEvent(
   const call = readCloudTrailEvent(event);
   const region = call.region ?? defaultRegion;
   const { actor } = call;
-  const scope = await resolveVpcs(deps.readerFor(region), affectedResourcesOfCall(call));
+  // EventBridge keeps the source account in `account` when a member's rule forwards the event to the hub's bus.
+  const account = readField(event, 'account');
+  const accountId = typeof account === 'string' && account !== '' ? account : undefined;
+  const member = memberAccountOf(deps.accountId, accountId);
+  if (member !== undefined && deps.member === undefined) {
+    throw new Error(`event of account ${member}, but this deployment is not an Organization hub`);
+  }
+  try {
+    return await checkCall(deps, call, region, member);
+  } catch (error) {
+    // One member account's failure (its role cannot be assumed, a read it denies) fails this event alone: the
+    // invocation is retried, and no other account's state is touched, since each event is one account's.
+    if (member !== undefined) {
+      deps.logger.warn('member account check failed', {
+        accountId: member,
+        eventID: actor.eventID,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    throw error;
+  }
+}
+
+async function checkCall(
+  deps: DriftDeps,
+  call: ReturnType<typeof readCloudTrailEvent>,
+  region: string,
+  member: string | undefined,
+): Promise<DriftOutcome> {
+  const { actor } = call;
+  const scope = await resolveVpcs(deps.readerFor(member, region), affectedResourcesOfCall(call));
   if ('wholeRegion' in scope) {
     deps.metrics?.count('WholeRegionFallbacks');
     deps.logger.info('drift event re-checks the whole Region', {
@@ -34,6 +65,7 @@ export async function processCloudTrailEvent(
   }
   return runDriftCheck(deps, {
     region,
+    ...(member ? { accountId: member } : {}),
     vpcIds: 'wholeRegion' in scope ? null : scope.vpcIds,
     attempt: 0,
     actor,
@@ -50,6 +82,7 @@ export function processRecheckMessage(
 ): Promise<DriftOutcome> {
   return runDriftCheck(deps, {
     region,
+    ...(message.account ? { accountId: message.account } : {}),
     vpcIds: message.vpcIds,
     attempt: message.attempt,
     ...(message.event ? { actor: message.event } : {}),
@@ -58,10 +91,11 @@ export function processRecheckMessage(
   });
 }
 
-/** The scheduled sweep: the whole Region, nobody to attribute a change to. */
-export function processSweep(deps: DriftDeps, region: string): Promise<DriftOutcome> {
+/** The scheduled sweep: the whole Region (of `accountId`, default the own account), nobody to attribute a change to. */
+export function processSweep(deps: DriftDeps, region: string, accountId?: string): Promise<DriftOutcome> {
   return runDriftCheck(deps, {
     region,
+    ...(accountId ? { accountId } : {}),
     vpcIds: null,
     attempt: 0,
     eventId: `sweep:${deps.now().toISOString()}`,

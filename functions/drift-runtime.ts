@@ -15,7 +15,9 @@ import { parseGuardConfig } from '../drift/guard-config';
 import { CONFIG_RULE_NAME_PREFIX } from '../engine/config-rule-names';
 import { RecheckQueue } from '../drift/recheck-queue';
 import { loggerPort, metricsPort, type Powertools } from '../lambda/powertools';
+import { partitionOfRegion } from '../snapshot/load';
 import { StateStore } from '../state/state-store';
+import { EXTERNAL_ID_VARIABLE, memberCredentials, type MemberAccessOptions } from '../drift/member-access';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -37,20 +39,68 @@ export function securityHubFromEnvironment(region: string, env: NodeJS.ProcessEn
   return { client: new SecurityHubClient({ region }), productArn };
 }
 
-export function driftDepsFromEnvironment(tools: Powertools, env: NodeJS.ProcessEnv = process.env): DriftDeps {
+/** How the hub's Lambdas reach member accounts: the Lambda's partition and Region, the stage's external id. */
+export function memberAccessFromEnvironment(region: string, env: NodeJS.ProcessEnv): MemberAccessOptions {
+  const externalId = env[EXTERNAL_ID_VARIABLE];
+  return {
+    partition: partitionOfRegion(region),
+    region,
+    ...(externalId ? { externalId } : {}),
+  };
+}
+
+/**
+ * `accountId`: the Lambda's own account (from its ARN, accountOfFunctionArn). With it, an event of another account
+ * (an Organization member's, forwarded to the hub's bus) is read through that account's member role and recorded
+ * under that account's state keys; a single-account deployment only ever sees its own account's events.
+ */
+export function driftDepsFromEnvironment(
+  tools: Powertools,
+  env: NodeJS.ProcessEnv = process.env,
+  accountId?: string,
+): DriftDeps {
   const region = lambdaRegion(env);
   const readers = new Map<string, AwsReader>();
+  const memberConfigs = new Map<string, ConfigServiceClient>();
   const securityHub = securityHubFromEnvironment(region, env);
+  const access = memberAccessFromEnvironment(region, env);
+  const store = new StateStore(new DynamoDBClient({ region }), required(env, 'STATE_TABLE_NAME'));
   return {
-    readerFor(eventRegion) {
-      let reader = readers.get(eventRegion);
+    readerFor(member, eventRegion) {
+      const key = `${member ?? ''}/${eventRegion}`;
+      let reader = readers.get(key);
       if (!reader) {
-        reader = new AwsReader(createClients({ region: eventRegion }), eventRegion);
-        readers.set(eventRegion, reader);
+        const clients =
+          member === undefined
+            ? createClients({ region: eventRegion })
+            : createClients({
+                region: eventRegion,
+                credentials: memberCredentials(access, member, 'reader'),
+                accountId: member,
+              });
+        reader = new AwsReader(clients, eventRegion);
+        readers.set(key, reader);
       }
       return reader;
     },
-    store: new StateStore(new DynamoDBClient({ region }), required(env, 'STATE_TABLE_NAME')),
+    store,
+    ...(accountId !== undefined
+      ? {
+          accountId,
+          member(member: string, memberRegion: string) {
+            const key = `${member}/${memberRegion}`;
+            let config = memberConfigs.get(key);
+            if (!config) {
+              config = new ConfigServiceClient({
+                region: memberRegion,
+                credentials: memberCredentials(access, member, 'config-reporter'),
+              });
+              memberConfigs.set(key, config);
+            }
+            return { store: store.forScope({ accountId: member, region: memberRegion }), config };
+          },
+        }
+      : {}),
     publisher: new SnsAlertPublisher(new SNSClient({ region }), {
       chatTopicArn: required(env, 'CHAT_TOPIC_ARN'),
       emailTopicArn: required(env, 'EMAIL_TOPIC_ARN'),

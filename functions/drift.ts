@@ -6,6 +6,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DriftDeps, DriftOutcome } from '../drift/drift-deps';
+import { accountOfFunctionArn } from '../drift/member-access';
 import { parseRecheckMessage } from '../drift/recheck-queue';
 import { processCloudTrailEvent, processRecheckMessage } from '../drift/triggers';
 import type { CloudTrailApiCallEvent } from '../event-schemas/cloudtrail-event';
@@ -65,7 +66,10 @@ let built: ReturnType<typeof makeHandler> | undefined;
 
 export const handler = withPowertools(
   (event: DriftEvent, context: Context) => {
-    built ??= makeHandler(driftDepsFromEnvironment(tools), lambdaRegion());
+    built ??= makeHandler(
+      driftDepsFromEnvironment(tools, process.env, accountOfFunctionArn(context?.invokedFunctionArn)),
+      lambdaRegion(),
+    );
     return built(event, context);
   },
   tools,

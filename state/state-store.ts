@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { Compliance } from '../engine/findings';
-import { PARTITION_KEY, REGISTRY_PK, SORT_KEY } from './table-schema';
+import { PARTITION_KEY, SORT_KEY, registryPartition, scopePrefix, type StateScope } from './table-schema';
 import { classifyTransition, isStoredCompliance, type StoredCompliance } from './transitions';
 
 /** One evaluation result for one cluster × rule, as the handlers produce it. */
@@ -115,6 +115,11 @@ export interface StateStoreOptions {
    * timeout ceiling: a run cannot still be publishing after that, so an expired lease means it died.
    */
   alertLeaseMs?: number;
+  /**
+   * A member account × Region of an Organization hub (state/table-schema.ts's scopePrefix); absent = the
+   * deployment's own account, under the single-account keys.
+   */
+  scope?: StateScope;
 }
 
 /** EKS cluster names: a letter or digit, then letters, digits, `-`, `_`; at most 100 chars. */
@@ -141,15 +146,34 @@ export class StateStore {
   private readonly maxAttempts: number;
   private readonly now: () => Date;
   private readonly alertLeaseMs: number;
+  private readonly prefix: string;
+  private readonly registryPk: string;
 
   constructor(
     private readonly dynamoDb: DynamoDBClient,
     private readonly tableName: string,
-    options: StateStoreOptions = {},
+    private readonly options: StateStoreOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.now = options.now ?? (() => new Date());
     this.alertLeaseMs = options.alertLeaseMs ?? 15 * 60_000;
+    this.prefix = scopePrefix(options.scope);
+    this.registryPk = registryPartition(options.scope);
+  }
+
+  /** The same table, for a member account × Region of an Organization hub (undefined = the own account's). */
+  forScope(scope: StateScope | undefined): StateStore {
+    const options: StateStoreOptions = { ...this.options };
+    delete options.scope;
+    return new StateStore(
+      this.dynamoDb,
+      this.tableName,
+      scope === undefined ? options : { ...options, scope },
+    );
+  }
+
+  private key(clusterName: string, ruleId: string): Record<string, AttributeValue> {
+    return { [PARTITION_KEY]: { S: this.prefix + clusterName }, [SORT_KEY]: { S: ruleId } };
   }
 
   /**
@@ -218,7 +242,7 @@ export class StateStore {
       await this.dynamoDb.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { [PARTITION_KEY]: { S: claim.clusterName }, [SORT_KEY]: { S: claim.ruleId } },
+          Key: this.key(claim.clusterName, claim.ruleId),
           // The version bump makes record()'s read-decide-put notice this change instead of overwriting it.
           UpdateExpression: `SET #version = #version + :one, updatedAt = :now ${clauses}`,
           ConditionExpression: 'alertClaimToken = :token',
@@ -242,18 +266,18 @@ export class StateStore {
     const response = await this.dynamoDb.send(
       new GetItemCommand({
         TableName: this.tableName,
-        Key: { [PARTITION_KEY]: { S: clusterName }, [SORT_KEY]: { S: ruleId } },
+        Key: this.key(clusterName, ruleId),
         // A decision taken on an eventually-consistent read could re-report a transition.
         ConsistentRead: true,
       }),
     );
-    return response.Item === undefined ? undefined : fromItem(response.Item);
+    return response.Item === undefined ? undefined : this.fromItem(response.Item);
   }
 
   /** Every rule's state for one cluster (one Query; the cluster is the partition). */
   async listCluster(clusterName: string): Promise<StateRecord[]> {
-    const items = await this.queryPartition(clusterName);
-    return items.map(fromItem);
+    const items = await this.queryPartition(this.prefix + clusterName);
+    return items.map((item) => this.fromItem(item));
   }
 
   /**
@@ -262,7 +286,7 @@ export class StateStore {
    * name starts fresh instead of inheriting a deleted cluster's violation.
    */
   async listClusters(): Promise<string[]> {
-    const items = await this.queryPartition(REGISTRY_PK);
+    const items = await this.queryPartition(this.registryPk);
     return items.map((item) => requireString(item, SORT_KEY));
   }
 
@@ -277,7 +301,7 @@ export class StateStore {
     await this.dynamoDb.send(
       new DeleteItemCommand({
         TableName: this.tableName,
-        Key: { [PARTITION_KEY]: { S: REGISTRY_PK }, [SORT_KEY]: { S: clusterName } },
+        Key: { [PARTITION_KEY]: { S: this.registryPk }, [SORT_KEY]: { S: clusterName } },
       }),
     );
     // A record() that read no row before our query may have put one since. Each such writer
@@ -290,7 +314,7 @@ export class StateStore {
   /** Deletes the cluster's rows; returns those this call deleted (DeleteItem's ALL_OLD). */
   private async deleteRows(clusterName: string): Promise<StateRecord[]> {
     const removed: StateRecord[] = [];
-    for (const item of await this.queryPartition(clusterName)) {
+    for (const item of await this.queryPartition(this.prefix + clusterName)) {
       const response = await this.dynamoDb.send(
         new DeleteItemCommand({
           TableName: this.tableName,
@@ -298,7 +322,7 @@ export class StateStore {
           ReturnValues: 'ALL_OLD',
         }),
       );
-      if (response.Attributes !== undefined) removed.push(fromItem(response.Attributes));
+      if (response.Attributes !== undefined) removed.push(this.fromItem(response.Attributes));
     }
     return removed;
   }
@@ -308,7 +332,7 @@ export class StateStore {
     await this.dynamoDb.send(
       new UpdateItemCommand({
         TableName: this.tableName,
-        Key: { [PARTITION_KEY]: { S: REGISTRY_PK }, [SORT_KEY]: { S: clusterName } },
+        Key: { [PARTITION_KEY]: { S: this.registryPk }, [SORT_KEY]: { S: clusterName } },
         UpdateExpression: 'SET firstSeenAt = if_not_exists(firstSeenAt, :now)',
         ExpressionAttributeValues: { ':now': { S: this.now().toISOString() } },
       }),
@@ -319,7 +343,7 @@ export class StateStore {
     await this.dynamoDb.send(
       new PutItemCommand({
         TableName: this.tableName,
-        Item: toItem(record),
+        Item: { ...toItem(record), [PARTITION_KEY]: { S: this.prefix + record.clusterName } },
         ...(expectedVersion === undefined
           ? {
               ConditionExpression: 'attribute_not_exists(#pk)',
@@ -332,6 +356,15 @@ export class StateStore {
             }),
       }),
     );
+  }
+
+  /** A row of this store's scope, its cluster name without the scope's key prefix. */
+  private fromItem(item: Record<string, AttributeValue>): StateRecord {
+    const record = fromItem(item);
+    if (!record.clusterName.startsWith(this.prefix)) {
+      throw new Error(`state item ${describeKey(item)} is not of this store's scope`);
+    }
+    return { ...record, clusterName: record.clusterName.slice(this.prefix.length) };
   }
 
   private async queryPartition(pk: string): Promise<Record<string, AttributeValue>[]> {

@@ -22,6 +22,27 @@ export const SORT_KEY = 'sk';
 /** Partition holding one item per known cluster (sk = cluster name). */
 export const REGISTRY_PK = '#CLUSTERS';
 
+/** An account × Region whose state an Organization hub keeps beside its own (deploy/org). */
+export interface StateScope {
+  accountId: string;
+  region: string;
+}
+
+/**
+ * Keys of a member account's clusters in a hub (deploy/org): `<account>/<region>/<cluster>` rows and a registry
+ * partition `#CLUSTERS/<account>/<region>`. The hub's own clusters keep the single-account keys above (the cluster
+ * name alone, `#CLUSTERS`), so a deployment that was single-account before needs no migration. The two never
+ * collide: EKS cluster names are letters, digits, `-` and `_` only, so no cluster name contains `/`, and a
+ * 12-digit account id plus a Region is never a prefix the single-account keys use.
+ */
+export function scopePrefix(scope: StateScope | undefined): string {
+  return scope === undefined ? '' : `${scope.accountId}/${scope.region}/`;
+}
+
+export function registryPartition(scope: StateScope | undefined): string {
+  return scope === undefined ? REGISTRY_PK : `${REGISTRY_PK}/${scope.accountId}/${scope.region}`;
+}
+
 export const STATE_TABLE_KEY_SCHEMA: readonly KeySchemaElement[] = [
   { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
   { AttributeName: SORT_KEY, KeyType: 'RANGE' },

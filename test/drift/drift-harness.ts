@@ -61,7 +61,8 @@ export function harness(local: LocalDynamo, guardConfig?: string): Harness {
   const logger: DriftLogger = { info: () => undefined, warn: (message) => warnings.push(message) };
   let clock = Date.parse('2030-01-01T00:00:00Z');
   const deps: DriftDeps = {
-    readerFor: (region) => {
+    readerFor: (account, region) => {
+      if (account !== undefined) throw new Error(`no reader for account ${account}`);
       if (region !== REGION) throw new Error(`no reader for ${region}`);
       return reader;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   InvalidObservationError,
   StateStore,
@@ -537,5 +537,68 @@ describe('StateStore pending alerts (outbox for publishes that fail after the wr
 
     expect(stale).toMatchObject({ transition: 'NONE', reason: 'STALE' });
     expect(stale.claim).toBeUndefined();
+  });
+});
+
+describe('state per account and Region (Organization hub)', () => {
+  const B = { accountId: '222233334444', region: 'eu-west-1' };
+  const C = { accountId: '555566667777', region: 'eu-west-1' };
+
+  it('keeps two accounts’ clusters of one name apart, each with its own transitions and registry', async () => {
+    const name = freshCluster();
+    const own = store;
+    const memberB = store.forScope(B);
+    const memberC = store.forScope(C);
+    const first = await own.record(observation(name));
+    const inB = await memberB.record(observation(name));
+    const inC = await memberC.record(observation(name, { compliance: 'COMPLIANT', annotation: '' }));
+    // One alert per account: B's violation is B's own transition, not a duplicate of the hub's.
+    expect(first.transition).toBe('NEW_VIOLATION');
+    expect(inB.transition).toBe('NEW_VIOLATION');
+    expect(inC.transition).toBe('NONE');
+    expect(inB.claim?.clusterName).toBe(name);
+    expect(await memberB.markAlerted(inB.claim!)).toBe(true);
+    expect((await own.get(name, 'VPC_ENDPOINTS_PRESENT'))?.alertPending?.kind).toBe('NEW_VIOLATION');
+    expect((await memberB.get(name, 'VPC_ENDPOINTS_PRESENT'))?.alertPending).toBeUndefined();
+    expect(await memberB.listClusters()).toEqual([name]);
+    expect(await memberC.listClusters()).toEqual([name]);
+    expect(await own.listClusters()).toContain(name);
+    expect((await memberB.listCluster(name)).map((r) => r.clusterName)).toEqual([name]);
+
+    // Forgetting B's cluster leaves the hub's and C's.
+    expect(await memberB.forgetCluster(name)).toHaveLength(1);
+    expect(await memberB.listClusters()).toEqual([]);
+    expect(await own.get(name, 'VPC_ENDPOINTS_PRESENT')).toBeDefined();
+    expect(await memberC.get(name, 'VPC_ENDPOINTS_PRESENT')).toBeDefined();
+  });
+
+  it('a single-account item written under the old key still reads, for the own account only', async () => {
+    const name = freshCluster();
+    // As a deployment from before the Organization change wrote it: pk = the cluster name, registry #CLUSTERS.
+    await local.client.send(
+      new PutItemCommand({
+        TableName: local.tableName,
+        Item: {
+          pk: { S: name },
+          sk: { S: 'VPC_ENDPOINTS_PRESENT' },
+          compliance: { S: 'NON_COMPLIANT' },
+          annotation: { S: 'missing: sts' },
+          since: { S: at(0) },
+          lastEventId: { S: 'evt-old' },
+          observedAt: { S: at(0) },
+          version: { N: '3' },
+          updatedAt: { S: at(0) },
+        },
+      }),
+    );
+    await local.client.send(
+      new PutItemCommand({ TableName: local.tableName, Item: { pk: { S: '#CLUSTERS' }, sk: { S: name } } }),
+    );
+    expect((await store.get(name, 'VPC_ENDPOINTS_PRESENT'))?.version).toBe(3);
+    expect(await store.listClusters()).toContain(name);
+    const again = await store.record(observation(name, { eventId: 'evt-2', observedAt: at(1) }));
+    expect(again).toMatchObject({ transition: 'NONE', reason: 'UNCHANGED' });
+    expect(await store.forScope(B).get(name, 'VPC_ENDPOINTS_PRESENT')).toBeUndefined();
+    expect(await store.forScope(B).listClusters()).not.toContain(name);
   });
 });

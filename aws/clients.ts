@@ -17,7 +17,7 @@ export interface ClientOptions {
   maxAttempts?: number;
   /**
    * Credentials to use instead of the provider chain: an assumed member role (organization runs, and an
-   * Organization hub's Lambdas through `fromTemporaryCredentials`, drift/member-access.ts).
+   * Organization hub's Lambdas through `fromTemporaryCredentials`, aws/member-access.ts).
    */
   credentials?: () => Promise<
     Pick<AssumedCredentials, 'accessKeyId' | 'secretAccessKey' | 'expiration'> & { sessionToken?: string }

@@ -30,8 +30,13 @@ export async function collectView(reader: AwsReader, scope: CollectionScope): Pr
   return new SnapshotView(parseSnapshot(raw));
 }
 
-export function scopeKey(region: string, scope: CollectionScope): string {
-  return `${region}|${'vpcIds' in scope ? [...new Set(scope.vpcIds)].sort().join(',') : 'whole'}`;
+/**
+ * `account`: the member account the reader acts in (an Organization hub, deploy/org); undefined = the Lambda's own.
+ * Two accounts' VPCs are never one entry, even where their ids or Regions coincide.
+ */
+export function scopeKey(region: string, scope: CollectionScope, account?: string): string {
+  const key = `${region}|${'vpcIds' in scope ? [...new Set(scope.vpcIds)].sort().join(',') : 'whole'}`;
+  return account === undefined ? key : `${account}|${key}`;
 }
 
 export class CollectionCache {
@@ -48,13 +53,15 @@ export class CollectionCache {
 
   /**
    * The view of `scope`, collected at most once per TTL. A fresh whole-Region view also serves any VPC scope: it
-   * holds every VPC (callers select clusters by VPC themselves).
+   * holds every VPC (callers select clusters by VPC themselves). `account`: the member account `reader` acts in
+   * (undefined = the Lambda's own); each account has entries of its own.
    */
-  view(reader: AwsReader, scope: CollectionScope): Promise<SnapshotView> {
+  view(reader: AwsReader, scope: CollectionScope, account?: string): Promise<SnapshotView> {
     const now = this.now();
     this.evictExpired(now);
-    const key = scopeKey(reader.region, scope);
-    const hit = this.entries.get(key) ?? this.entries.get(scopeKey(reader.region, { wholeRegion: true }));
+    const key = scopeKey(reader.region, scope, account);
+    const hit =
+      this.entries.get(key) ?? this.entries.get(scopeKey(reader.region, { wholeRegion: true }, account));
     if (hit) return hit.view;
     const view = this.collect(reader, scope);
     this.entries.set(key, { expiresAt: now + this.ttlMs, view });

@@ -3,6 +3,7 @@
  * them, and the results written with PutEvaluations. Any AWS read error propagates, so Lambda retries rather than
  * writing a guess.
  */
+import { memberAccountOf } from '../aws/member-access';
 import type { AwsReader } from '../aws/reader';
 import { evaluateCluster } from '../engine/evaluate';
 import type { SnapshotView } from '../snapshot/view';
@@ -22,10 +23,25 @@ import type { GuardMetrics } from '../telemetry/metrics';
 
 export type EvaluatorLog = GuardLogger;
 
+/** What the evaluator uses in one member account (an Organization hub, deploy/org). */
+export interface MemberEvaluatorScope {
+  /** Reads through the member's read-only role. */
+  reader: AwsReader;
+  /** The member's AWS Config with the config-reporter role's credentials: PutEvaluations, GetComplianceDetails. */
+  config: ConfigClient;
+}
+
 export interface EvaluatorDeps {
   reader: AwsReader;
   config: ConfigClient;
   cache: CollectionCache;
+  /**
+   * The Lambda's own account (from its ARN). Set, an invocation whose `accountId` is another account's (a member's
+   * organization rule) is evaluated in that account through `member`; absent, every invocation is the own account's.
+   */
+  accountId?: string;
+  /** The member account's reader and Config, in the Lambda's Region (an Organization hub only). */
+  member?(accountId: string, region: string): MemberEvaluatorScope;
   log?: EvaluatorLog;
   /** CONFIG_RULE_NAME_PREFIX. */
   ruleNamePrefix?: string;
@@ -46,6 +62,8 @@ export interface InvocationSummary {
   /** Clusters left unwritten because the result was INSUFFICIENT_DATA. */
   insufficient: string[];
   putCalls: number;
+  /** The member account evaluated (an organization rule's invocation); absent = the Lambda's own. */
+  accountId?: string;
 }
 
 const SILENT: EvaluatorLog = { info: () => undefined, warn: () => undefined };
@@ -72,14 +90,23 @@ function evaluateClusters(
     });
 }
 
+/** The reader, Config client and cache account of one invocation: the own account's, or a member's. */
+interface AccountScope {
+  reader: AwsReader;
+  config: ConfigClient;
+  cache: CollectionCache;
+  /** The member account; undefined = the Lambda's own. */
+  account: string | undefined;
+}
+
 async function scheduledResults(
-  deps: EvaluatorDeps,
+  deps: AccountScope,
   event: ParsedEvent,
   selected: SelectedRule,
 ): Promise<{ scope: CollectionScope; results: ClusterResult[] }> {
   const scope: CollectionScope = { wholeRegion: true };
   const [view, evaluated] = await Promise.all([
-    deps.cache.view(deps.reader, scope),
+    deps.cache.view(deps.reader, scope, deps.account),
     evaluatedClusterNames(deps.config, event.configRuleName),
   ]);
   const results = evaluateClusters(view, selected, undefined);
@@ -91,7 +118,7 @@ async function scheduledResults(
 }
 
 async function changeResults(
-  deps: EvaluatorDeps,
+  deps: AccountScope,
   event: ParsedEvent,
   selected: SelectedRule,
   log: EvaluatorLog,
@@ -123,13 +150,30 @@ async function changeResults(
   }
   if ('wholeRegion' in target) log.info('collecting the whole Region', { reason: target.reason });
   const scope: CollectionScope = 'vpcIds' in target ? { vpcIds: target.vpcIds } : { wholeRegion: true };
-  const view = await deps.cache.view(deps.reader, scope);
+  const view = await deps.cache.view(deps.reader, scope, deps.account);
   const results = evaluateClusters(view, selected, 'vpcIds' in target ? target.vpcIds : undefined);
   if (resource.resourceType === CLUSTER_TYPE && !results.some((r) => r.clusterName === resource.resourceId)) {
     // E.g. a cluster still being created has no tagged cluster security group yet; the periodic run covers it.
     log.warn('changed cluster not found in its VPC', { cluster: resource.resourceId });
   }
   return { scope, results };
+}
+
+/**
+ * The invocation's account: a member's organization rule (its `accountId` is not the Lambda's own) is read through
+ * the member's reader role and answered with the config-reporter role's credentials; the Lambda's own account, and
+ * every invocation of a deployment that does not know its account, as given.
+ */
+function accountScope(rawEvent: unknown, deps: EvaluatorDeps): AccountScope {
+  const own = { reader: deps.reader, config: deps.config, cache: deps.cache, account: undefined };
+  const claimed = (rawEvent as { accountId?: unknown } | null)?.accountId;
+  const member = memberAccountOf(deps.accountId, typeof claimed === 'string' ? claimed : undefined);
+  if (member === undefined) return own;
+  if (!deps.member) {
+    throw new Error(`invocation for account ${member}, but this evaluator has no access to member accounts`);
+  }
+  const scope = deps.member(member, deps.reader.region);
+  return { reader: scope.reader, config: scope.config, cache: deps.cache, account: member };
 }
 
 /** Handles one Config rule event end to end. */
@@ -139,6 +183,7 @@ export async function handleConfigRuleEvent(
 ): Promise<InvocationSummary> {
   const log = deps.log ?? SILENT;
   const event = parseConfigRuleEvent(rawEvent, deps.now);
+  const scoped = accountScope(rawEvent, deps);
   const selected = selectRule(
     event.configRuleName,
     event.ruleParameters,
@@ -147,8 +192,8 @@ export async function handleConfigRuleEvent(
   const { notification } = event;
   const { scope, results } =
     notification.kind === 'scheduled'
-      ? await scheduledResults(deps, event, selected)
-      : await changeResults(deps, event, selected, log);
+      ? await scheduledResults(scoped, event, selected)
+      : await changeResults(scoped, event, selected, log);
 
   const evaluations = [];
   const insufficient: string[] = [];
@@ -161,7 +206,7 @@ export async function handleConfigRuleEvent(
     const result = results.find((r) => r.clusterName === name)!;
     log.warn('INSUFFICIENT_DATA not written', { cluster: name, annotation: result.annotation });
   }
-  const putCalls = await putEvaluations(deps.config, event.resultToken, evaluations);
+  const putCalls = await putEvaluations(scoped.config, event.resultToken, evaluations);
   deps.metrics?.count('EvaluationsWritten', evaluations.length);
   const summary: InvocationSummary = {
     configRuleName: event.configRuleName,
@@ -172,9 +217,11 @@ export async function handleConfigRuleEvent(
     written: evaluations.length,
     insufficient,
     putCalls,
+    ...(scoped.account === undefined ? {} : { accountId: scoped.account }),
   };
   log.info('evaluations written', {
     configRuleName: summary.configRuleName,
+    ...(scoped.account === undefined ? {} : { accountId: scoped.account }),
     notification: summary.notification,
     written: summary.written,
     insufficient: insufficient.length,

@@ -86,6 +86,9 @@ const grants = {
         BATCH_UPDATE_OTHER_FIELDS.map((field) => [`securityhub:ASFFSyntaxPath/${field}`, 'true']),
       ),
     }),
+  // A hub stage's sweep lists the Organization's accounts. ListAccounts has no resource type in the Service
+  // Authorization Reference (AWS Organizations): it is granted on '*' or not at all.
+  listAccounts: () => allow(['organizations:ListAccounts'], '*'),
   readSlackWebhook: (parameterName) => [
     allow(
       ['ssm:GetParameter'],
@@ -160,8 +163,19 @@ function configRulesPolicy(actions, roleLogicalIds, ruleLogicalIds) {
   };
 }
 
-/** One role per function: logical id → resource. `securityHubImport`: drift and sweep import their transitions. */
-function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter, securityHubImport = false }) {
+/**
+ * One role per function: logical id → resource. `securityHubImport`: drift and sweep import their transitions.
+ * `organizationHub`: the sweep lists the Organization's accounts. The right to assume the member roles is not here:
+ * the hub template (deploy/org/templates.js AssumeMemberRolesPolicy) owns it, since only it knows the Organization's
+ * id for its `aws:ResourceOrgID` condition and the member roles' names.
+ */
+function roleResources({
+  functionNames,
+  ruleLogicalIds,
+  slackWebhookParameter,
+  securityHubImport = false,
+  organizationHub = false,
+}) {
   const importFindings = securityHubImport ? [grants.importFindings(), grants.resolveFindings()] : [];
   const resources = {
     ConfigEvaluatorRole: lambdaRole([
@@ -188,6 +202,7 @@ function roleResources({ functionNames, ruleLogicalIds, slackWebhookParameter, s
       grants.deadLetter(),
       grants.logs(functionNames.sweep),
       ...importFindings,
+      ...(organizationHub ? [grants.listAccounts()] : []),
     ]),
     // The periodic run lists rules' past results to retire clusters that no longer exist (SPEC §8).
     ConfigEvaluatorRulesPolicy: configRulesPolicy(

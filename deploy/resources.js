@@ -236,6 +236,12 @@ function buildDeployment({ stage, config, source }) {
     ...(resolved.securityHubImport ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn() } : {}),
   };
 
+  // A hub stage's sweep also sweeps the Organization's member accounts (functions/sweep.ts).
+  const sweepEnvironment = {
+    ...driftEnvironment,
+    ...(resolved.organizationHub ? { ORGANIZATION_HUB: 'true' } : {}),
+  };
+
   const Resources = {
     StateTable: {
       Type: 'AWS::DynamoDB::Table',
@@ -249,6 +255,7 @@ function buildDeployment({ stage, config, source }) {
       ruleLogicalIds,
       slackWebhookParameter: resolved.slackWebhookParameter,
       securityHubImport: resolved.securityHubImport,
+      organizationHub: resolved.organizationHub,
     }),
     ...configRules(resolved.rules, resolved.configPeriodic),
     ...(slack ? slackSubscription() : {}),
@@ -279,6 +286,7 @@ function buildDeployment({ stage, config, source }) {
     environment,
     evaluatorEnvironment,
     driftEnvironment,
+    sweepEnvironment,
     resources: { Resources, Outputs },
     optionalFunctions,
     driftEventPattern: loadSources().DRIFT_EVENT_PATTERN,
@@ -286,6 +294,7 @@ function buildDeployment({ stage, config, source }) {
     driftTimeoutSeconds: DRIFT_TIMEOUT_SECONDS,
     rules: resolved.rules,
     securityHubImport: resolved.securityHubImport,
+    organizationHub: resolved.organizationHub,
   };
 }
 
@@ -355,6 +364,7 @@ function frameworkParts({ notice = frameworkNotice } = {}) {
     environment: part('environment'),
     evaluatorEnvironment: part('evaluatorEnvironment'),
     driftEnvironment: part('driftEnvironment'),
+    sweepEnvironment: part('sweepEnvironment'),
     resources: part('resources'),
     optionalFunctions: part('optionalFunctions'),
     driftEventPattern: part('driftEventPattern'),

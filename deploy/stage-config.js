@@ -141,6 +141,27 @@ function securityHubImport(config, source) {
 }
 
 /**
+ * Whether the stage is an AWS Organizations hub (deploy/org): its sweep also covers every ACTIVE member account, and
+ * its sweep role may list the Organization's accounts. Checked here too, like securityHub, for a configuration that
+ * did not come through the file's schema: a bad value is one line naming the key and what it takes.
+ */
+function organizationHub(config, source) {
+  const setting = config.organization;
+  if (setting === undefined) return false;
+  const result = stageSchema().shape.organization.safeParse(setting);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = ['organization', ...issue.path].join('.');
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${key}.${issue.keys.join(', ')}`
+        : `${key}: ${issue.message}`;
+    throw new StageConfigError(`${source}: ${message} (allowed: organization: { hub: true | false })`);
+  }
+  return result.data?.hub === true;
+}
+
+/**
  * Everything the template is generated from, for one validated stage configuration. `source` names
  * the configuration in error messages (`config file deploy/stages/prod.yml`).
  */
@@ -167,6 +188,7 @@ function resolveStageConfig(config, source = DEFAULT_SOURCE) {
     sweepSchedule: config.schedule?.sweep ?? DEFAULT_SWEEP_SCHEDULE,
     configPeriodic: config.schedule?.configPeriodic ?? DEFAULT_CONFIG_PERIODIC,
     securityHubImport: securityHubImport(config, source),
+    organizationHub: organizationHub(config, source),
   };
 }
 

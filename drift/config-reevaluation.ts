@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import { configRuleName } from '../engine/config-rule-names';
 import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
-import { memberAccountOf } from './member-access';
+import { memberAccountOf } from '../aws/member-access';
 import { scheduleRecheck } from './recheck-queue';
 
 export const MAX_RULES_PER_CALL = 25;

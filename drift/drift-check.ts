@@ -13,12 +13,12 @@ import { reevaluateChangedRules } from './config-reevaluation';
 import type { DriftDeps, DriftOutcome, DriftRequest } from './drift-deps';
 import { recordAndAlert } from './record-and-alert';
 import { MAX_RECHECK_ATTEMPTS, scheduleRecheck } from './recheck-queue';
-import { memberAccountOf } from './member-access';
+import { memberAccountOf } from '../aws/member-access';
 import { settlingReasons } from './settle';
 
 /**
  * The deps a request runs with: in an Organization hub, a member account's event reads, records and asks AWS Config
- * in that account (drift/member-access.ts); the Lambda's own account's are the deps as given.
+ * in that account (aws/member-access.ts); the Lambda's own account's are the deps as given.
  */
 export function depsForAccount(
   deps: DriftDeps,

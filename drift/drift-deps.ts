@@ -36,7 +36,7 @@ export interface DriftDeps {
   /**
    * A reader for an account and Region (events name theirs; the handler caches one per account × Region).
    * `accountId` undefined = the Lambda's own account, with its own credentials; another account is read through
-   * its member role (drift/member-access.ts).
+   * its member role (aws/member-access.ts).
    */
   readerFor(accountId: string | undefined, region: string): AwsReader;
   store: DriftStore;

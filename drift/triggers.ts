@@ -8,7 +8,7 @@ import { affectedResourcesOfCall } from './affected-resources';
 import { runDriftCheck } from './drift-check';
 import type { DriftDeps, DriftOutcome } from './drift-deps';
 import type { RecheckMessage } from './recheck-queue';
-import { memberAccountOf } from './member-access';
+import { memberAccountOf } from '../aws/member-access';
 import { resolveVpcs } from './resolve-vpcs';
 
 /** Runs the drift path for one EventBridge CloudTrail event. */

@@ -70,6 +70,20 @@ export const configFileShape = {
       },
     )
     .optional(),
+  /**
+   * Deploy only (the CLI ignores it): `hub: true` makes the stage an AWS Organizations hub (deploy/org): its hourly
+   * sweep also covers every ACTIVE account of the Organization (organizations:ListAccounts, so the stage must run in
+   * the management or a delegated-administrator account) through the member roles; off unless set.
+   */
+  organization: z
+    .strictObject(
+      { hub: z.boolean({ error: 'expected true or false' }).optional() },
+      {
+        error: (issue) =>
+          issue.code === 'invalid_type' ? 'expected a mapping such as { hub: true }' : undefined,
+      },
+    )
+    .optional(),
 };
 
 /** Unknown top-level keys are errors: a typo (`parameter:`) must not silently drop settings. */

@@ -15,9 +15,8 @@ import { parseGuardConfig } from '../drift/guard-config';
 import { CONFIG_RULE_NAME_PREFIX } from '../engine/config-rule-names';
 import { RecheckQueue } from '../drift/recheck-queue';
 import { loggerPort, metricsPort, type Powertools } from '../lambda/powertools';
-import { partitionOfRegion } from '../snapshot/load';
 import { StateStore } from '../state/state-store';
-import { EXTERNAL_ID_VARIABLE, memberCredentials, type MemberAccessOptions } from '../drift/member-access';
+import { memberAccessFromEnvironment, memberCredentials } from '../aws/member-access';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -37,16 +36,6 @@ export function securityHubFromEnvironment(region: string, env: NodeJS.ProcessEn
   const productArn = env.SECURITY_HUB_PRODUCT_ARN;
   if (productArn === undefined || productArn === '') return undefined;
   return { client: new SecurityHubClient({ region }), productArn };
-}
-
-/** How the hub's Lambdas reach member accounts: the Lambda's partition and Region, the stage's external id. */
-export function memberAccessFromEnvironment(region: string, env: NodeJS.ProcessEnv): MemberAccessOptions {
-  const externalId = env[EXTERNAL_ID_VARIABLE];
-  return {
-    partition: partitionOfRegion(region),
-    region,
-    ...(externalId ? { externalId } : {}),
-  };
 }
 
 /**

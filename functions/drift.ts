@@ -6,7 +6,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DriftDeps, DriftOutcome } from '../drift/drift-deps';
-import { accountOfFunctionArn } from '../drift/member-access';
+import { accountOfFunctionArn } from '../aws/member-access';
 import { parseRecheckMessage } from '../drift/recheck-queue';
 import { processCloudTrailEvent, processRecheckMessage } from '../drift/triggers';
 import type { CloudTrailApiCallEvent } from '../event-schemas/cloudtrail-event';

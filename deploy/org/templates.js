@@ -149,6 +149,9 @@ function memberTemplate(stage) {
                 Statement: [
                   // Authorised by the invocation's ResultToken: PutEvaluations takes no resource.
                   { Effect: 'Allow', Action: ['config:PutEvaluations'], Resource: '*' },
+                  // Drift finds the names AWS Config gave the organization rules' member rules (by their
+                  // InputParameters' ruleId): a DescribeConfigRules without ConfigRuleNames, so on no one rule's ARN.
+                  { Effect: 'Allow', Action: ['config:DescribeConfigRules'], Resource: '*' },
                   {
                     Effect: 'Allow',
                     Action: ['config:GetComplianceDetailsByConfigRule', 'config:StartConfigRulesEvaluation'],

@@ -377,7 +377,7 @@ describe('check: errors are one line on stderr with exit code 2', () => {
     const config = files.write('typo.yaml', 'parameter:\n  egressMode: nat\n');
     expectOneLineError(
       runCli(['check', '--snapshot', compliantFile, '--config', config]),
-      /config file .*typo\.yaml: unknown key parameter \(allowed keys: rules, parameters, alerts, schedule, securityHub\)/,
+      /config file .*typo\.yaml: unknown key parameter \(allowed keys: rules, parameters, alerts, schedule, securityHub, organization\)/,
     );
   });
 

@@ -57,7 +57,8 @@ describe('parseConfigText: rejected files name the problem and the key', () => {
     {
       name: 'unknown top-level key',
       text: 'parameter:\n  a: 1\n',
-      message: /unknown key parameter \(allowed keys: rules, parameters, alerts, schedule, securityHub\)/,
+      message:
+        /unknown key parameter \(allowed keys: rules, parameters, alerts, schedule, securityHub, organization\)/,
     },
     {
       name: 'a list at the top',

@@ -311,11 +311,13 @@ describe('least privilege', () => {
     expect(policy.PolicyDocument.Statement.every((s: IamStatement) => s.Effect === 'Allow')).toBe(true);
   });
 
-  it('the config reporter only writes Config results, on rules of its own account', () => {
+  it('the config reporter only writes Config results and reads its own account’s rules', () => {
     const [policy] = member.Resources.ConfigReporterRole!.Properties.Policies;
     const resolved = resolve(member, policy.PolicyDocument.Statement, memberValues('aws'));
     expect(resolved).toEqual([
       { Effect: 'Allow', Action: ['config:PutEvaluations'], Resource: '*' },
+      // Drift looks up the member rules' names (drift/config-reevaluation.ts): read-only, rule metadata only.
+      { Effect: 'Allow', Action: ['config:DescribeConfigRules'], Resource: '*' },
       {
         Effect: 'Allow',
         Action: ['config:GetComplianceDetailsByConfigRule', 'config:StartConfigRulesEvaluation'],

@@ -28,6 +28,7 @@ const PART_NAMES = [
   'environment',
   'evaluatorEnvironment',
   'driftEnvironment',
+  'sweepEnvironment',
   'resources',
   'optionalFunctions',
   'driftEventPattern',

@@ -10,7 +10,7 @@ import { createClients, destroyClients, type AwsClients } from '../../aws/client
 import { AwsReader } from '../../aws/reader';
 import { isReadFailure } from '../../lambda/middleware';
 import type { DriftDeps } from '../../drift/drift-deps';
-import { memberCredentials, type MemberAccessOptions } from '../../drift/member-access';
+import { memberCredentials, type MemberAccessOptions } from '../../aws/member-access';
 import { parseRecheckMessage, RecheckQueue } from '../../drift/recheck-queue';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { processCloudTrailEvent, processRecheckMessage, processSweep } from '../../drift/triggers';

@@ -3,10 +3,11 @@
  * through the member's roles, never with their own credentials. The read-only member role (`private-eks-guard-reader`,
  * aws/member-role.ts) reads EC2/EKS; the config-reporter role (deploy/org/templates.js) writes and reads that
  * account's AWS Config results. Credentials come from `fromTemporaryCredentials`, which assumes the role on first use
- * and again before the session expires.
+ * and again before the session expires. Shared by the drift, sweep and Config evaluator Lambdas.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { memberRoleArn, MEMBER_ROLE_NAME, type Partition } from '../aws/member-role';
+import { partitionOfRegion } from '../snapshot/load';
+import { memberRoleArn, MEMBER_ROLE_NAME, type Partition } from './member-role';
 
 /** The config-reporter role's default name (deploy/org/templates.js's CONFIG_REPORTER_ROLE_NAME). */
 export const CONFIG_REPORTER_ROLE_NAME = 'private-eks-guard-config-reporter';
@@ -35,7 +36,40 @@ type StsPlugins = NonNullable<Parameters<typeof fromTemporaryCredentials>[0]['cl
 
 export type MemberRole = 'reader' | 'config-reporter';
 
-/** Credentials of `role` in `accountId`, assumed when first needed and refreshed before they expire. */
+/** Assume again this long before the session expires (the SDK's clients refresh 5 minutes ahead too). */
+const REFRESH_MS = 5 * 60_000;
+
+/**
+ * One session for every client that shares the provider: each SDK client memoizes its credentials on its own, so
+ * the EC2, EKS and STS clients of one reader would otherwise each assume the role. A failure is not kept: the next
+ * call assumes again (a member whose roles are deployed later is reached without a cold start).
+ */
+function sharedSession(
+  provider: MemberCredentialProvider,
+  now: () => number = Date.now,
+): MemberCredentialProvider {
+  type Identity = Awaited<ReturnType<MemberCredentialProvider>>;
+  let current: Promise<Identity> | undefined;
+  const shared = async (...args: Parameters<MemberCredentialProvider>): Promise<Identity> => {
+    const held = current;
+    if (held !== undefined) {
+      const credentials = await held.catch(() => undefined);
+      const expiresAt = credentials?.expiration?.getTime();
+      if (credentials !== undefined && (expiresAt === undefined || expiresAt - now() > REFRESH_MS)) {
+        return credentials;
+      }
+      if (current === held) current = undefined;
+    }
+    current ??= provider(...args);
+    return current;
+  };
+  return shared as MemberCredentialProvider;
+}
+
+/**
+ * Credentials of `role` in `accountId`, assumed when first needed (once for every client given this provider) and
+ * refreshed before they expire.
+ */
 export function memberCredentials(
   options: MemberAccessOptions,
   accountId: string,
@@ -45,15 +79,17 @@ export function memberCredentials(
     role === 'reader'
       ? (options.readerRoleName ?? MEMBER_ROLE_NAME)
       : (options.configReporterRoleName ?? CONFIG_REPORTER_ROLE_NAME);
-  return fromTemporaryCredentials({
-    params: {
-      RoleArn: memberRoleArn(options.partition, accountId, roleName),
-      RoleSessionName: HUB_SESSION_NAME,
-      ...(options.externalId ? { ExternalId: options.externalId } : {}),
-    },
-    clientConfig: { region: options.region },
-    ...(options.stsPlugins ? { clientPlugins: options.stsPlugins } : {}),
-  });
+  return sharedSession(
+    fromTemporaryCredentials({
+      params: {
+        RoleArn: memberRoleArn(options.partition, accountId, roleName),
+        RoleSessionName: HUB_SESSION_NAME,
+        ...(options.externalId ? { ExternalId: options.externalId } : {}),
+      },
+      clientConfig: { region: options.region },
+      ...(options.stsPlugins ? { clientPlugins: options.stsPlugins } : {}),
+    }),
+  );
 }
 
 /** The account a Lambda runs in, from its own ARN (`arn:<partition>:lambda:<region>:<account>:function:<name>`). */
@@ -74,4 +110,17 @@ export function memberAccountOf(
     return undefined;
   }
   return accountId;
+}
+
+/** How the hub's Lambdas reach member accounts: the Lambda's partition and Region, the stage's external id. */
+export function memberAccessFromEnvironment(
+  region: string,
+  env: NodeJS.ProcessEnv = process.env,
+): MemberAccessOptions {
+  const externalId = env[EXTERNAL_ID_VARIABLE];
+  return {
+    partition: partitionOfRegion(region),
+    region,
+    ...(externalId ? { externalId } : {}),
+  };
 }

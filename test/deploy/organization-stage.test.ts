@@ -1,0 +1,209 @@
+/**
+ * The stage setting `organization.hub` (deploy/org): validated with a clear one-line error; only in a hub stage does
+ * the sweep role get organizations:ListAccounts (on '*', the only resource the action takes) and the sweep the
+ * ORGANIZATION_HUB switch. sts:AssumeRole on the member roles is granted in one place only, the hub template
+ * (deploy/org/templates.js, with its aws:ResourceOrgID condition): never by the serverless stack. First the
+ * generators, then the real `serverless package`.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  allIamStatements,
+  type CfnResource,
+  type CfnTemplate,
+  type IamStatement,
+  listOf,
+  resourcesOfType,
+  roleStatements,
+} from './template-helpers';
+import { tempService, type TempService } from './temp-service';
+
+interface Deployment {
+  driftEnvironment: Record<string, unknown>;
+  sweepEnvironment: Record<string, unknown>;
+  resources: { Resources: Record<string, CfnResource> };
+  organizationHub: boolean;
+}
+interface DeployModule {
+  buildDeployment(input: { stage: string; config: Record<string, unknown>; source?: string }): Deployment;
+}
+interface StageConfigModule {
+  loadStage(stage: string, dir?: string): { config: Record<string, unknown>; source: string };
+  StageConfigError: new (message: string) => Error;
+}
+interface OrgTemplates {
+  hubTemplate(stage: string, resolved: unknown): { Resources: Record<string, CfnResource> };
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const deploy = require('../../deploy/resources') as DeployModule;
+const stageConfig = require('../../deploy/stage-config') as StageConfigModule & {
+  resolveStageConfig(config: Record<string, unknown>, source?: string): unknown;
+};
+const templates = require('../../deploy/org/templates') as OrgTemplates;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const ROLES = ['ConfigEvaluatorRole', 'DriftRole', 'SweepRole'];
+const LIST_ACCOUNTS = { Effect: 'Allow', Action: ['organizations:ListAccounts'], Resource: '*' };
+
+/** sts:AssumeRole, or a wildcard that would include it. */
+const assumes = (action: string) => /^(sts:(AssumeRole|\*|Assume\*)|\*)$/.test(action);
+
+const build = (config: Record<string, unknown>) =>
+  deploy.buildDeployment({ stage: 'test', config, source: 'stage.yml' });
+
+/** Roles that hold `action`, with the statements granting it. */
+function holders(resources: Record<string, CfnResource>, action: string): Record<string, IamStatement[]> {
+  const out: Record<string, IamStatement[]> = {};
+  for (const role of ROLES) {
+    const granting = roleStatements(resources, role).filter((s) => listOf(s.Action).includes(action));
+    if (granting.length > 0) out[role] = granting;
+  }
+  return out;
+}
+
+describe('generated from the stage configuration', () => {
+  it('off by default: no organizations action anywhere, no ORGANIZATION_HUB for the sweep', () => {
+    for (const config of [{}, { organization: {} }, { organization: { hub: false } }]) {
+      const deployment = build(config);
+      expect(deployment.organizationHub).toBe(false);
+      const actions = allIamStatements(deployment.resources.Resources).flatMap((s) => listOf(s.Action));
+      expect(actions.filter((a) => a.startsWith('organizations:'))).toEqual([]);
+      expect(deployment.sweepEnvironment).toEqual(deployment.driftEnvironment);
+      expect(deployment.sweepEnvironment.ORGANIZATION_HUB).toBeUndefined();
+    }
+  });
+
+  it('a hub stage: the sweep role alone may ListAccounts, on *, and the sweep is told it is a hub', () => {
+    const deployment = build({ organization: { hub: true } });
+    expect(deployment.organizationHub).toBe(true);
+    expect(holders(deployment.resources.Resources, 'organizations:ListAccounts')).toEqual({
+      SweepRole: [LIST_ACCOUNTS],
+    });
+    expect(deployment.sweepEnvironment).toEqual({ ...deployment.driftEnvironment, ORGANIZATION_HUB: 'true' });
+    expect(deployment.driftEnvironment.ORGANIZATION_HUB).toBeUndefined();
+  });
+
+  it('sts:AssumeRole on the member roles is granted once: by the hub template, never by the serverless stack', () => {
+    const config = { organization: { hub: true } };
+    const deployment = build(config);
+    const stackGrants = allIamStatements(deployment.resources.Resources).filter((s) =>
+      listOf(s.Action).some(assumes),
+    );
+    expect(stackGrants).toEqual([]);
+    const hub = templates.hubTemplate('test', stageConfig.resolveStageConfig(config, 'stage.yml'));
+    const hubGrants = resourcesOfType(hub.Resources, 'AWS::IAM::Policy').flatMap(([id, p]) =>
+      (p.Properties.PolicyDocument.Statement as IamStatement[])
+        .filter((s) => listOf(s.Action).includes('sts:AssumeRole'))
+        .map((s) => ({ id, roles: p.Properties.Roles, condition: s.Condition })),
+    );
+    expect(hubGrants).toEqual([
+      {
+        id: 'AssumeMemberRolesPolicy',
+        roles: ROLES.map((role) => ({ Ref: role.replace(/Role$/, 'RoleName') })),
+        condition: { StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } } },
+      },
+    ]);
+  });
+
+  it.each<[unknown, string]>([
+    [{ hub: 'yes' }, 'stage.yml: organization.hub: expected true or false'],
+    [{ hub: 1 }, 'stage.yml: organization.hub: expected true or false'],
+    [{ Hub: true }, 'stage.yml: unknown key organization.Hub'],
+    ['hub', 'stage.yml: organization: expected a mapping such as { hub: true }'],
+    [true, 'stage.yml: organization: expected a mapping such as { hub: true }'],
+  ])('organization %j is refused: %s', (value, message) => {
+    expect(() => build({ organization: value })).toThrow(stageConfig.StageConfigError);
+    expect(() => build({ organization: value })).toThrow(
+      `${message} (allowed: organization: { hub: true | false })`,
+    );
+  });
+});
+
+describe('a stage file', () => {
+  let stagesDir: string;
+
+  beforeAll(() => {
+    stagesDir = mkdtempSync(join(tmpdir(), 'guard-organization-stages-'));
+  });
+  afterAll(() => rmSync(stagesDir, { recursive: true, force: true }));
+
+  it.each<[string, string]>([
+    ['organization:\n  hub: yes\n', 'organization.hub: expected true or false'],
+    ['organization: hub\n', 'organization: expected a mapping such as { hub: true }'],
+    ['organization:\n  central: true\n', 'unknown key organization.central'],
+  ])('%j fails naming the file and the key', (text, message) => {
+    const file = join(stagesDir, 'bad.yml');
+    writeFileSync(file, text);
+    expect(() => stageConfig.loadStage('bad', stagesDir)).toThrow(`config file ${file}: ${message}`);
+  });
+
+  it('with hub: true loads, beside the other keys', () => {
+    writeFileSync(join(stagesDir, 'hub.yml'), 'rules: [SUBNETS_FREE_IPS]\norganization:\n  hub: true\n');
+    expect(stageConfig.loadStage('hub', stagesDir).config).toEqual({
+      rules: ['SUBNETS_FREE_IPS'],
+      organization: { hub: true },
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The real `serverless package`, in a service directory of its own (test/deploy/temp-service.ts).
+
+describe('serverless package', () => {
+  let service: TempService;
+
+  beforeAll(() => {
+    service = tempService('guard-organization-package-');
+  });
+  afterAll(() => service.remove());
+
+  describe('a stage with organization.hub: true', () => {
+    let template: CfnTemplate;
+
+    beforeAll(async () => {
+      writeFileSync(
+        join(service.stagesDir, 'orghub.yml'),
+        'rules: [VPC_ENDPOINTS_PRESENT, SUBNETS_PRIVATE]\norganization:\n  hub: true\n',
+      );
+      const { run, outDir } = await service.packageStage('orghub');
+      if (run.status !== 0) {
+        throw new Error(`serverless package failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+      }
+      template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+    }, 180_000);
+
+    it('grants organizations:ListAccounts to the sweep role only, and sts:AssumeRole to none', () => {
+      expect(holders(template.Resources, 'organizations:ListAccounts')).toEqual({
+        SweepRole: [LIST_ACCOUNTS],
+      });
+      const statements = allIamStatements(template.Resources);
+      expect(
+        statements.filter((s) => listOf(s.Action).some((a) => a.startsWith('organizations:'))),
+      ).toHaveLength(1);
+      expect(statements.filter((s) => listOf(s.Action).some(assumes))).toEqual([]);
+    });
+
+    it('tells the sweep, and no other function, that it is a hub', () => {
+      for (const [id, fn] of resourcesOfType(template.Resources, 'AWS::Lambda::Function')) {
+        const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect([id, variables.ORGANIZATION_HUB]).toEqual([
+          id,
+          id === 'SweepLambdaFunction' ? 'true' : undefined,
+        ]);
+      }
+    });
+  });
+
+  it('a stage with a bad value fails with one line naming the file and the key', async () => {
+    const file = join(service.stagesDir, 'badorg.yml');
+    writeFileSync(file, 'organization:\n  hub: "true"\n');
+    const { run } = await service.packageStage('badorg');
+    expect(run.status).not.toBe(0);
+    const naming = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.includes(file));
+    expect(naming).toHaveLength(1);
+    expect(naming[0]).toContain(`config file ${file}: organization.hub: expected true or false`);
+    expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at /m);
+  }, 60_000);
+});

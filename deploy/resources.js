@@ -220,6 +220,10 @@ function buildDeployment({ stage, config, source }) {
     POWERTOOLS_SERVICE_NAME: SERVICE,
     // Stack traces through the minified bundles point at the TypeScript sources.
     NODE_OPTIONS: '--enable-source-maps',
+    // Every function that may enter a member account (evaluator, drift, sweep) passes it to sts:AssumeRole.
+    ...(resolved.memberRoleExternalId === undefined
+      ? {}
+      : { MEMBER_ROLE_EXTERNAL_ID: resolved.memberRoleExternalId }),
   };
   const evaluatorEnvironment = { CONFIG_RULE_NAME_PREFIX };
   const driftEnvironment = {

@@ -156,9 +156,17 @@ function organizationHub(config, source) {
       issue.code === 'unrecognized_keys'
         ? `unknown key ${key}.${issue.keys.join(', ')}`
         : `${key}: ${issue.message}`;
-    throw new StageConfigError(`${source}: ${message} (allowed: organization: { hub: true | false })`);
+    throw new StageConfigError(
+      `${source}: ${message} (allowed: organization: { hub: true | false, memberRoleExternalId: ID })`,
+    );
   }
   return result.data?.hub === true;
+}
+
+/** The external id the member roles require, for a hub stage's functions (aws/member-access.ts reads it). */
+function memberRoleExternalId(config, source) {
+  organizationHub(config, source);
+  return config.organization?.memberRoleExternalId;
 }
 
 /**
@@ -189,6 +197,7 @@ function resolveStageConfig(config, source = DEFAULT_SOURCE) {
     configPeriodic: config.schedule?.configPeriodic ?? DEFAULT_CONFIG_PERIODIC,
     securityHubImport: securityHubImport(config, source),
     organizationHub: organizationHub(config, source),
+    memberRoleExternalId: memberRoleExternalId(config, source),
   };
 }
 

@@ -77,7 +77,19 @@ export const configFileShape = {
    */
   organization: z
     .strictObject(
-      { hub: z.boolean({ error: 'expected true or false' }).optional() },
+      {
+        hub: z.boolean({ error: 'expected true or false' }).optional(),
+        /**
+         * The sts:ExternalId the member roles require, if their StackSet was given one (the same
+         * value as the CLI's --external-id). Not a secret: AWS documents it as a confused-deputy guard.
+         */
+        memberRoleExternalId: z
+          .string()
+          .regex(/^[\w+=,.@:/-]{2,1224}$/, {
+            error: 'expected an external id of 2 to 1,224 characters [\\w+=,.@:/-]',
+          })
+          .optional(),
+      },
       {
         error: (issue) =>
           issue.code === 'invalid_type' ? 'expected a mapping such as { hub: true }' : undefined,

@@ -20,6 +20,7 @@ import {
 import { tempService, type TempService } from './temp-service';
 
 interface Deployment {
+  environment: Record<string, unknown>;
   driftEnvironment: Record<string, unknown>;
   sweepEnvironment: Record<string, unknown>;
   resources: { Resources: Record<string, CfnResource> };
@@ -85,6 +86,15 @@ describe('generated from the stage configuration', () => {
     expect(deployment.driftEnvironment.ORGANIZATION_HUB).toBeUndefined();
   });
 
+  it('memberRoleExternalId reaches every function (the provider environment) only when set, and is checked', () => {
+    const set = build({ organization: { hub: true, memberRoleExternalId: 'guard-org:2026' } });
+    expect(set.environment.MEMBER_ROLE_EXTERNAL_ID).toBe('guard-org:2026');
+    expect(build({ organization: { hub: true } }).environment.MEMBER_ROLE_EXTERNAL_ID).toBeUndefined();
+    expect(() => build({ organization: { hub: true, memberRoleExternalId: 'has space' } })).toThrow(
+      /^stage\.yml: organization\.memberRoleExternalId: expected an external id .*\(allowed: organization: \{ hub: true \| false, memberRoleExternalId: ID \}\)$/,
+    );
+  });
+
   it('sts:AssumeRole on the member roles is granted once: by the hub template, never by the serverless stack', () => {
     const config = { organization: { hub: true } };
     const deployment = build(config);
@@ -116,7 +126,7 @@ describe('generated from the stage configuration', () => {
   ])('organization %j is refused: %s', (value, message) => {
     expect(() => build({ organization: value })).toThrow(stageConfig.StageConfigError);
     expect(() => build({ organization: value })).toThrow(
-      `${message} (allowed: organization: { hub: true | false })`,
+      `${message} (allowed: organization: { hub: true | false, memberRoleExternalId: ID })`,
     );
   });
 });

@@ -53,6 +53,26 @@ export async function loadAwsDeps(): Promise<LiveDeps> {
   };
 }
 
+/** The options of `check` and `snapshot` that reach across an Organization's accounts (issue 12). */
+const ORG_OPTIONS = {
+  org: () =>
+    new Option(
+      '--org',
+      'every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account)',
+    ),
+  accounts: () =>
+    new Option('--accounts <ids>', 'these accounts (12-digit ids, comma-separated; repeatable)').argParser(
+      collect,
+    ),
+  roleName: () =>
+    new Option(
+      '--role-name <name>',
+      `with --org/--accounts: the role assumed in each account (default ${MEMBER_ROLE_NAME})`,
+    ),
+  externalId: () =>
+    new Option('--external-id <id>', 'with --org/--accounts: the sts:ExternalId the role requires'),
+};
+
 /** A choice option, case-insensitive (commander's own `.choices()` is not). */
 function choice<T extends string>(values: readonly T[]) {
   return (value: string): T => {
@@ -114,16 +134,10 @@ function buildProgram(
     .option('--snapshot <file>', "snapshot JSON file to check ('-' reads standard input)")
     .option('--region <regions>', "live: comma-separated Regions, or 'all' (every enabled Region)")
     .option('--profile <name>', 'live: AWS profile (default: the standard credential chain)')
-    .option(
-      '--org',
-      'every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account)',
-    )
-    .option('--accounts <ids>', 'these accounts (12-digit ids, comma-separated; repeatable)', collect)
-    .option(
-      '--role-name <name>',
-      `with --org/--accounts: the role assumed in each account (default ${MEMBER_ROLE_NAME})`,
-    )
-    .option('--external-id <id>', 'with --org/--accounts: the sts:ExternalId the role requires')
+    .addOption(ORG_OPTIONS.org())
+    .addOption(ORG_OPTIONS.accounts())
+    .addOption(ORG_OPTIONS.roleName())
+    .addOption(ORG_OPTIONS.externalId())
     .addOption(
       new Option('--format <format>', `output format: ${CHECK_FORMATS.join(', ')}`)
         .argParser(choice(CHECK_FORMATS))
@@ -204,16 +218,10 @@ function buildProgram(
       "file to write ('-' writes standard output; --org/--accounts: a directory)",
     )
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
-    .option(
-      '--org',
-      'every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account)',
-    )
-    .option('--accounts <ids>', 'these accounts (12-digit ids, comma-separated; repeatable)', collect)
-    .option(
-      '--role-name <name>',
-      `with --org/--accounts: the role assumed in each account (default ${MEMBER_ROLE_NAME})`,
-    )
-    .option('--external-id <id>', 'with --org/--accounts: the sts:ExternalId the role requires')
+    .addOption(ORG_OPTIONS.org())
+    .addOption(ORG_OPTIONS.accounts())
+    .addOption(ORG_OPTIONS.roleName())
+    .addOption(ORG_OPTIONS.externalId())
     .option(
       '--vpc-id <ids>',
       'capture only these VPCs and their clusters (comma-separated; repeatable)',

@@ -7,7 +7,7 @@
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { partitionOfRegion } from '../snapshot/load';
-import { memberRoleArn, MEMBER_ROLE_NAME, type Partition } from './member-role';
+import { isRoleName, memberRoleArn, MEMBER_ROLE_NAME, type Partition } from './member-role';
 
 /** The config-reporter role's default name (deploy/org/templates.js's CONFIG_REPORTER_ROLE_NAME). */
 export const CONFIG_REPORTER_ROLE_NAME = 'private-eks-guard-config-reporter';
@@ -17,6 +17,9 @@ export const HUB_SESSION_NAME = 'private-eks-guard-hub';
 
 /** The environment variable a hub stage may set to the member roles' `sts:ExternalId`. */
 export const EXTERNAL_ID_VARIABLE = 'MEMBER_ROLE_EXTERNAL_ID';
+/** The environment variables a stage that renames the member roles sets (deploy/resources.js; absent: the defaults). */
+export const READER_ROLE_NAME_VARIABLE = 'MEMBER_ROLE_NAME';
+export const CONFIG_REPORTER_ROLE_NAME_VARIABLE = 'CONFIG_REPORTER_ROLE_NAME';
 
 export interface MemberAccessOptions {
   partition: Partition;
@@ -112,15 +115,30 @@ export function memberAccountOf(
   return accountId;
 }
 
-/** How the hub's Lambdas reach member accounts: the Lambda's partition and Region, the stage's external id. */
+/**
+ * How the hub's Lambdas reach member accounts: the Lambda's partition and Region, the stage's external id and member
+ * role names. A role name that is not one (the stage file is validated; this guards a hand-edited environment) fails
+ * here, at the cold start, rather than at each AssumeRole.
+ */
 export function memberAccessFromEnvironment(
   region: string,
   env: NodeJS.ProcessEnv = process.env,
 ): MemberAccessOptions {
   const externalId = env[EXTERNAL_ID_VARIABLE];
+  const readerRoleName = env[READER_ROLE_NAME_VARIABLE];
+  const configReporterRoleName = env[CONFIG_REPORTER_ROLE_NAME_VARIABLE];
+  for (const [variable, name] of [
+    [READER_ROLE_NAME_VARIABLE, readerRoleName],
+    [CONFIG_REPORTER_ROLE_NAME_VARIABLE, configReporterRoleName],
+  ] as const) {
+    if (name && !isRoleName(name))
+      throw new Error(`environment variable ${variable} is not an IAM role name`);
+  }
   return {
     partition: partitionOfRegion(region),
     region,
     ...(externalId ? { externalId } : {}),
+    ...(readerRoleName ? { readerRoleName } : {}),
+    ...(configReporterRoleName ? { configReporterRoleName } : {}),
   };
 }

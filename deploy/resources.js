@@ -7,7 +7,13 @@
  * only the stage is taken. `buildDeployment` is the pure core, for tests.
  */
 const { loadSources } = require('./sources');
-const { loadStage, resolveStageConfig, StageConfigError } = require('./stage-config');
+const {
+  loadStage,
+  resolveStageConfig,
+  StageConfigError,
+  DEFAULT_MEMBER_ROLE_NAME,
+  DEFAULT_CONFIG_REPORTER_ROLE_NAME,
+} = require('./stage-config');
 const { roleResources, securityHubProductArn, sub, getAtt } = require('./iam');
 
 const SERVICE = 'private-eks-guard';
@@ -224,6 +230,13 @@ function buildDeployment({ stage, config, source }) {
     ...(resolved.memberRoleExternalId === undefined
       ? {}
       : { MEMBER_ROLE_EXTERNAL_ID: resolved.memberRoleExternalId }),
+    // And the member roles' names, when the stage renames them (aws/member-access.ts; absent: the defaults).
+    ...(resolved.memberRoleNames.reader === DEFAULT_MEMBER_ROLE_NAME
+      ? {}
+      : { MEMBER_ROLE_NAME: resolved.memberRoleNames.reader }),
+    ...(resolved.memberRoleNames.configReporter === DEFAULT_CONFIG_REPORTER_ROLE_NAME
+      ? {}
+      : { CONFIG_REPORTER_ROLE_NAME: resolved.memberRoleNames.configReporter }),
   };
   const evaluatorEnvironment = { CONFIG_RULE_NAME_PREFIX };
   const driftEnvironment = {

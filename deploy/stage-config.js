@@ -157,7 +157,7 @@ function organizationHub(config, source) {
         ? `unknown key ${key}.${issue.keys.join(', ')}`
         : `${key}: ${issue.message}`;
     throw new StageConfigError(
-      `${source}: ${message} (allowed: organization: { hub: true | false, memberRoleExternalId: ID })`,
+      `${source}: ${message} (allowed: organization: { hub: true | false, memberRoleExternalId: ID, memberRoleName: NAME, configReporterRoleName: NAME })`,
     );
   }
   return result.data?.hub === true;
@@ -167,6 +167,22 @@ function organizationHub(config, source) {
 function memberRoleExternalId(config, source) {
   organizationHub(config, source);
   return config.organization?.memberRoleExternalId;
+}
+
+/** The member roles' default names (aws/member-role-name.ts; deploy/org/templates.js's CONFIG_REPORTER_ROLE_NAME). */
+const DEFAULT_MEMBER_ROLE_NAME = 'private-eks-guard-reader';
+const DEFAULT_CONFIG_REPORTER_ROLE_NAME = 'private-eks-guard-config-reporter';
+
+/**
+ * The names of the two member roles: the stage's `organization.memberRoleName` / `configReporterRoleName`, else the
+ * defaults. The hub's functions (aws/member-access.ts) and both Organization templates take them from here.
+ */
+function memberRoleNames(config, source) {
+  organizationHub(config, source);
+  return {
+    reader: config.organization?.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
+    configReporter: config.organization?.configReporterRoleName ?? DEFAULT_CONFIG_REPORTER_ROLE_NAME,
+  };
 }
 
 /**
@@ -198,6 +214,7 @@ function resolveStageConfig(config, source = DEFAULT_SOURCE) {
     securityHubImport: securityHubImport(config, source),
     organizationHub: organizationHub(config, source),
     memberRoleExternalId: memberRoleExternalId(config, source),
+    memberRoleNames: memberRoleNames(config, source),
   };
 }
 
@@ -212,4 +229,6 @@ module.exports = {
   INPUT_PARAMETERS_MAX_CHARS,
   DEFAULT_SWEEP_SCHEDULE,
   DEFAULT_CONFIG_PERIODIC,
+  DEFAULT_MEMBER_ROLE_NAME,
+  DEFAULT_CONFIG_REPORTER_ROLE_NAME,
 };

@@ -2,7 +2,7 @@
  * The hourly sweep of an Organization hub (deploy/org, a stage with `organization: { hub: true }`): the own account
  * as every stage sweeps it, then every ACTIVE member account of the Organization in the same Region, each through
  * its member role and under its own state keys (the drift path's member scope). Accounts are swept a few at a time;
- * one account's failure is logged and counted and never stops the others.
+ * one account's failure is logged and counted (MemberAccountFailures) and never stops the others.
  */
 import pLimit from 'p-limit';
 import { AwsReadError } from '../aws/errors';
@@ -46,8 +46,9 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /**
  * Sweeps the own account and every ACTIVE member. `deps.accountId` must be the Lambda's own account (it tells the
  * members from it). The own account's failure fails the invocation, as a single-account sweep's does, but only after
- * every member had its turn; a member's failure, or ListAccounts', is logged, counted (AwsReadErrors, for a failed
- * read: a role that cannot be assumed, a permission missing, throttling past retries) and reported in the outcome.
+ * every member had its turn; a member's failure (a role that cannot be assumed, a permission missing, throttling past
+ * retries, …) is logged, counted in MemberAccountFailures and reported in the outcome; ListAccounts' failure is
+ * logged, counted in AwsReadErrors (for a failed read: it is the hub's own) and reported.
  */
 export async function processOrganizationSweep(
   deps: DriftDeps,
@@ -84,7 +85,8 @@ export async function processOrganizationSweep(
         try {
           return { accountId: account.id, outcome: await processSweep(deps, region, account.id) };
         } catch (error) {
-          if (isReadFailure(error)) deps.metrics?.count('AwsReadErrors');
+          // A metric of its own: a member's denied read is that account's setup, not the hub's permissions.
+          deps.metrics?.count('MemberAccountFailures');
           deps.logger.warn('member account sweep failed', { accountId: account.id, error: messageOf(error) });
           return { accountId: account.id, error: messageOf(error) };
         }

@@ -25,6 +25,12 @@ export const CONFIG_PERIODIC_FREQUENCIES = [
 /** SSM parameter names: letters, digits, `_.-`, and `/` for a hierarchy (a leading `/` or none). */
 const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
+/** An IAM role name without a path (IAM's RoleName: 1–64 of [\w+=,.@-]). */
+const ROLE_NAME_EXPECTED = 'expected an IAM role name of 1 to 64 characters [\\w+=,.@-], without a path';
+const IAM_ROLE_NAME = z
+  .string({ error: ROLE_NAME_EXPECTED })
+  .regex(/^[\w+=,.@-]{1,64}$/, { error: ROLE_NAME_EXPECTED });
+
 /**
  * The keys of the config file. Deploy-time settings (`alerts`, `schedule`) belong here
  * too, so one file serves the CLI and the deployment: add them to this shape (the CLI
@@ -89,6 +95,13 @@ export const configFileShape = {
             error: 'expected an external id of 2 to 1,224 characters [\\w+=,.@:/-]',
           })
           .optional(),
+        /**
+         * The member roles' names, when the member StackSet creates them under others than the defaults
+         * (`private-eks-guard-reader`, `private-eks-guard-config-reporter`). A plain name: CloudFormation's
+         * RoleName takes no path (IAM keeps it apart, in `Path`), unlike the CLI's `--role-name`.
+         */
+        memberRoleName: IAM_ROLE_NAME.optional(),
+        configReporterRoleName: IAM_ROLE_NAME.optional(),
       },
       {
         error: (issue) =>

@@ -13,6 +13,7 @@ import { processSweep } from '../drift/triggers';
 import { readField } from '../event-schemas/read-field';
 import { withPowertools } from '../lambda/middleware';
 import { createPowertools } from '../lambda/powertools';
+import type { MetricName } from '../telemetry/metrics';
 import { driftDepsFromEnvironment, lambdaRegion } from './drift-runtime';
 
 /** Set to `true` in a hub stage's sweep (deploy/resources.js, the stage's `organization.hub`). */
@@ -44,6 +45,18 @@ function organizationFromEnvironment(
   return { listAccounts: () => listOrganizationAccounts(clients, region) };
 }
 
+/** What the sweep publishes on every invocation: a hub stage's sweep also MemberAccountFailures. */
+export function sweepReports(env: NodeJS.ProcessEnv = process.env): MetricName[] {
+  return [
+    'Transitions',
+    'AlertsPublished',
+    'AlertsFailed',
+    'RechecksScheduled',
+    'AwsReadErrors',
+    ...(env[ORGANIZATION_HUB_VARIABLE] === 'true' ? (['MemberAccountFailures'] as const) : []),
+  ];
+}
+
 const tools = createPowertools('private-eks-guard-sweep');
 let built: ReturnType<typeof makeHandler> | undefined;
 
@@ -67,6 +80,6 @@ export const handler = withPowertools(
   tools,
   {
     correlationId: (event) => readField(event, 'id'),
-    reports: ['Transitions', 'AlertsPublished', 'AlertsFailed', 'RechecksScheduled', 'AwsReadErrors'],
+    reports: sweepReports(),
   },
 );

@@ -20,6 +20,11 @@ export const METRIC_NAMES = [
   'WholeRegionFallbacks',
   /** Invocations that failed on an AWS read (a missing permission, throttling past retries, an outage). */
   'AwsReadErrors',
+  /**
+   * Member accounts an Organization hub's sweep could not sweep (a role it cannot assume, a read the member denies, any
+   * other failure); the hub's own reads stay in AwsReadErrors. Published by hub stages' sweeps only.
+   */
+  'MemberAccountFailures',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

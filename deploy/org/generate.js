@@ -12,9 +12,10 @@ const { Buffer } = require('node:buffer');
 const fs = require('node:fs');
 const path = require('node:path');
 const { REPO_ROOT } = require('../sources');
-const { StageConfigError } = require('../stage-config');
+const { StageConfigError, loadStage, resolveStageConfig } = require('../stage-config');
 const {
   buildOrgTemplates,
+  roleNamesOf,
   orgNames,
   CENTRAL_ROLE_PARAMETERS,
   TEMPLATE_BODY_MAX_BYTES,
@@ -36,12 +37,29 @@ function defaultOutDir(stage) {
   return path.join('dist', 'org', stage);
 }
 
+/** The member roles' names the stage file sets (or the defaults), as the templates' parameters take them. */
+function stageRoleNames(stage, stagesDir) {
+  const { config, source } = loadStage(stage, stagesDir);
+  return roleNamesOf(resolveStageConfig(config, source));
+}
+
 /**
  * The deployment, in order, as shell lines (`#` lines are comments). `values` default to SHELL_VARIABLES;
- * `outDir` is where `generate.js` wrote the templates (relative to the repository).
+ * `outDir` is where `generate.js` wrote the templates (relative to the repository). The member roles' names are the
+ * stage file's, passed explicitly to both templates, so an update follows a change of them (`UsePreviousValue` would
+ * not) and the hub's AssumeRole grant always names the roles the StackSet creates.
  */
-function deploymentCommands(stage, values = SHELL_VARIABLES, outDir = defaultOutDir(stage)) {
+function deploymentCommands(
+  stage,
+  values = SHELL_VARIABLES,
+  outDir = defaultOutDir(stage),
+  roleNames = stageRoleNames(stage),
+) {
   const v = { ...SHELL_VARIABLES, ...values };
+  const roleOverrides = Object.entries(roleNames).map(([key, name]) => `${key}=${name}`);
+  const roleParameters = Object.entries(roleNames).map(
+    ([key, name]) => `ParameterKey=${key},ParameterValue=${name}`,
+  );
   const names = orgNames(stage);
   const memberTemplate = `${outDir}/${names.memberTemplateFile}`;
   const hubTemplate = `${outDir}/${names.hubTemplateFile}`;
@@ -54,6 +72,7 @@ function deploymentCommands(stage, values = SHELL_VARIABLES, outDir = defaultOut
     `ParameterKey=CentralAccountId,ParameterValue=${v.centralAccount}`,
     `ParameterKey=HomeRegion,ParameterValue=${v.homeRegion}`,
     `ParameterKey=ExternalId,ParameterValue=${v.externalId}`,
+    ...roleParameters,
   ].join(' ');
   return [
     '# 1. Central account, each Region: the pipeline, then the hub beside it',
@@ -62,7 +81,7 @@ function deploymentCommands(stage, values = SHELL_VARIABLES, outDir = defaultOut
     `  npx serverless deploy --stage ${stage} --region "$R"`,
     `  aws cloudformation deploy --region "$R" --stack-name ${names.hubStack} --template-file ${hubTemplate} ` +
       `--capabilities CAPABILITY_IAM --parameter-overrides OrganizationId=${v.organizationId} ` +
-      roleLookups.join(' ') +
+      [...roleLookups, ...roleOverrides].join(' ') +
       ` CreateAggregator=$([ "$R" = "${v.aggregatorRegion}" ] && echo true || echo false)`,
     'done',
     '# 2. Central account (StackSets delegated administrator): every member account and Region, and every account added later',
@@ -76,9 +95,12 @@ function deploymentCommands(stage, values = SHELL_VARIABLES, outDir = defaultOut
     '# 3. After a change to the stage file or the code: step 1 again, then',
     `aws cloudformation update-stack-set --call-as DELEGATED_ADMIN --stack-set-name ${names.memberStackSet} ` +
       `--template-body file://${memberTemplate} --capabilities CAPABILITY_NAMED_IAM --parameters ` +
-      ['CentralAccountId', 'HomeRegion', 'ExternalId']
-        .map((key) => `ParameterKey=${key},UsePreviousValue=true`)
-        .join(' '),
+      [
+        ...['CentralAccountId', 'HomeRegion', 'ExternalId'].map(
+          (key) => `ParameterKey=${key},UsePreviousValue=true`,
+        ),
+        ...roleParameters,
+      ].join(' '),
   ];
 }
 
@@ -126,7 +148,9 @@ function main(argv = process.argv.slice(2)) {
       if (written.notice) process.stderr.write(`${written.notice}\n`);
       process.stderr.write(`wrote ${written.member} and ${written.hub}\n`);
     }
-    process.stdout.write(`${deploymentCommands(args.stage, SHELL_VARIABLES, outDir).join('\n')}\n`);
+    process.stdout.write(
+      `${deploymentCommands(args.stage, SHELL_VARIABLES, outDir, stageRoleNames(args.stage)).join('\n')}\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof StageConfigError) {
@@ -139,4 +163,12 @@ function main(argv = process.argv.slice(2)) {
 
 if (require.main === module) process.exitCode = main();
 
-module.exports = { deploymentCommands, writeTemplates, parseArgs, main, SHELL_VARIABLES, defaultOutDir };
+module.exports = {
+  deploymentCommands,
+  stageRoleNames,
+  writeTemplates,
+  parseArgs,
+  main,
+  SHELL_VARIABLES,
+  defaultOutDir,
+};

@@ -8,7 +8,7 @@
  * ${AWS::Partition}, so the templates deploy unchanged in aws, aws-cn and aws-us-gov.
  */
 const { loadSources } = require('../sources');
-const { loadStage, resolveStageConfig } = require('../stage-config');
+const { loadStage, resolveStageConfig, DEFAULT_CONFIG_REPORTER_ROLE_NAME } = require('../stage-config');
 const { functionName, configRuleLogicalId, SERVICE } = require('../resources');
 const { memberRoleName, memberRoleStatements, trustStatement } = require('./member-role');
 
@@ -16,7 +16,7 @@ const sub = (text) => ({ 'Fn::Sub': text });
 const ref = (name) => ({ Ref: name });
 
 /** The member role the hub's Lambdas assume to write Config results (PutEvaluations needs the member's credentials). */
-const CONFIG_REPORTER_ROLE_NAME = 'private-eks-guard-config-reporter';
+const CONFIG_REPORTER_ROLE_NAME = DEFAULT_CONFIG_REPORTER_ROLE_NAME;
 /** AWS Config's own trigger types for an organization custom rule (API OrganizationConfigRuleTriggerType). */
 const ORGANIZATION_TRIGGER_TYPES = [
   'ConfigurationItemChangeNotification',
@@ -31,6 +31,27 @@ const CENTRAL_ROLE_PARAMETERS = {
 };
 /** CloudFormation's limit on a template passed as a body (`--template-body`, `aws cloudformation deploy` without S3). */
 const TEMPLATE_BODY_MAX_BYTES = 51200;
+
+/**
+ * The two member roles' names for a stage (its `organization.memberRoleName` / `configReporterRoleName`, else the
+ * defaults): both templates' parameter defaults, and the values generate.js's commands pass explicitly.
+ */
+function roleNamesOf(resolved) {
+  return {
+    MemberRoleName: resolved?.memberRoleNames?.reader ?? memberRoleName(),
+    ConfigReporterRoleName: resolved?.memberRoleNames?.configReporter ?? CONFIG_REPORTER_ROLE_NAME,
+  };
+}
+
+/** The role-name parameters, defaulting to the stage's names (IAM's RoleName pattern: no path). */
+function roleNameParameters(resolved) {
+  return Object.fromEntries(
+    Object.entries(roleNamesOf(resolved)).map(([parameter, name]) => [
+      parameter,
+      { Type: 'String', Default: name, AllowedPattern: '^[\\w+=,.@-]{1,64}$' },
+    ]),
+  );
+}
 
 /** The names both templates and the commands agree on, for one stage. */
 function orgNames(stage) {
@@ -78,7 +99,7 @@ function centralTrust(extraConditions) {
  * - in every Region: an EventBridge rule on the default bus with SPEC §8's drift pattern, forwarding to the hub's
  *   bus in the same Region through a role that may put events on that one bus.
  */
-function memberTemplate(stage) {
+function memberTemplate(stage, resolved) {
   const names = orgNames(stage);
   const { DRIFT_EVENT_PATTERN } = loadSources();
   const busArn = sub(
@@ -99,8 +120,7 @@ function memberTemplate(stage) {
         Default: '',
         Description: 'sts:ExternalId the central account must present (empty: no condition)',
       },
-      MemberRoleName: { Type: 'String', Default: memberRoleName() },
-      ConfigReporterRoleName: { Type: 'String', Default: CONFIG_REPORTER_ROLE_NAME },
+      ...roleNameParameters(resolved),
       DriftEventBusName: { Type: 'String', Default: names.eventBus },
     },
     Conditions: {
@@ -281,8 +301,7 @@ function hubTemplate(stage, resolved) {
           { Type: 'String', Description: `The physical name of ${names.serviceStack}'s ${logicalId}` },
         ]),
       ),
-      MemberRoleName: { Type: 'String', Default: memberRoleName() },
-      ConfigReporterRoleName: { Type: 'String', Default: CONFIG_REPORTER_ROLE_NAME },
+      ...roleNameParameters(resolved),
       CreateOrganizationRules: {
         ...flag('Organization Config rules (management account or Config delegated administrator)'),
         Default: 'true',
@@ -392,13 +411,14 @@ function hubTemplate(stage, resolved) {
 function buildOrgTemplates(stage, stagesDir) {
   const { config, source, notice } = loadStage(stage, stagesDir);
   const resolved = resolveStageConfig(config, source);
-  return { member: memberTemplate(stage), hub: hubTemplate(stage, resolved), notice };
+  return { member: memberTemplate(stage, resolved), hub: hubTemplate(stage, resolved), notice, resolved };
 }
 
 module.exports = {
   memberTemplate,
   hubTemplate,
   buildOrgTemplates,
+  roleNamesOf,
   orgNames,
   CONFIG_REPORTER_ROLE_NAME,
   CENTRAL_ROLE_PARAMETERS,

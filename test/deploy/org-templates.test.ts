@@ -574,6 +574,34 @@ describe('the commands', () => {
     }
   });
 
+  it('pass the stage file’s member role names to the hub and to every StackSet command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'org-role-names-'));
+    try {
+      writeFileSync(
+        join(dir, 'renamed.yml'),
+        'organization:\n  memberRoleName: guard-reader\n  configReporterRoleName: guard-reporter\n',
+      );
+      const names = generator.stageRoleNames('renamed', dir);
+      expect(names).toEqual({ MemberRoleName: 'guard-reader', ConfigReporterRoleName: 'guard-reporter' });
+      const renamed: string[] = generator.deploymentCommands('renamed', undefined, undefined, names);
+      const deploy = renamed.find((c) => c.includes('aws cloudformation deploy'))!;
+      expect(deploy).toContain(' MemberRoleName=guard-reader ConfigReporterRoleName=guard-reporter ');
+      const stackSets = renamed.filter((c) => /(create|update)-stack-set /.test(c));
+      expect(stackSets).toHaveLength(2);
+      for (const command of stackSets) {
+        expect(command).toContain('ParameterKey=MemberRoleName,ParameterValue=guard-reader');
+        expect(command).toContain('ParameterKey=ConfigReporterRoleName,ParameterValue=guard-reporter');
+      }
+      // The stage without the keys: the defaults, in the commands README shows.
+      expect(text).toContain(`MemberRoleName=${memberRole.memberRoleName()} `);
+      expect(text).toContain(
+        `ParameterKey=ConfigReporterRoleName,ParameterValue=${templates.CONFIG_REPORTER_ROLE_NAME}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("pass every parameter the hub template requires, and only the hub's", () => {
     const deploy = commands.find((c) => c.includes('aws cloudformation deploy'))!;
     expect(deploy).toContain(`--template-file dist/org/dev/${templates.orgNames('dev').hubTemplateFile}`);

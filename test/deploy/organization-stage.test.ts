@@ -35,6 +35,7 @@ interface StageConfigModule {
 }
 interface OrgTemplates {
   hubTemplate(stage: string, resolved: unknown): { Resources: Record<string, CfnResource> };
+  memberTemplate(stage: string, resolved: unknown): { Resources: Record<string, CfnResource> };
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -91,8 +92,76 @@ describe('generated from the stage configuration', () => {
     expect(set.environment.MEMBER_ROLE_EXTERNAL_ID).toBe('guard-org:2026');
     expect(build({ organization: { hub: true } }).environment.MEMBER_ROLE_EXTERNAL_ID).toBeUndefined();
     expect(() => build({ organization: { hub: true, memberRoleExternalId: 'has space' } })).toThrow(
-      /^stage\.yml: organization\.memberRoleExternalId: expected an external id .*\(allowed: organization: \{ hub: true \| false, memberRoleExternalId: ID \}\)$/,
+      /^stage\.yml: organization\.memberRoleExternalId: expected an external id .*\(allowed: organization: \{ hub: true \| false, memberRoleExternalId: ID, memberRoleName: NAME, configReporterRoleName: NAME \}\)$/,
     );
+  });
+
+  it('memberRoleName / configReporterRoleName reach every function (the provider environment) only when renamed', () => {
+    const renamed = build({
+      organization: { hub: true, memberRoleName: 'guard-reader', configReporterRoleName: 'guard.reporter' },
+    });
+    expect(renamed.environment).toMatchObject({
+      MEMBER_ROLE_NAME: 'guard-reader',
+      CONFIG_REPORTER_ROLE_NAME: 'guard.reporter',
+    });
+    expect(build({ organization: { memberRoleName: 'guard-reader' } }).environment).not.toHaveProperty(
+      'CONFIG_REPORTER_ROLE_NAME',
+    );
+    for (const config of [
+      { organization: { hub: true } },
+      { organization: { memberRoleName: 'private-eks-guard-reader' } },
+    ]) {
+      expect(build(config).environment).not.toHaveProperty('MEMBER_ROLE_NAME');
+      expect(build(config).environment).not.toHaveProperty('CONFIG_REPORTER_ROLE_NAME');
+    }
+  });
+
+  it.each<[string, unknown]>([
+    ['memberRoleName', 'team/reader'],
+    ['memberRoleName', 'has space'],
+    ['configReporterRoleName', 'x'.repeat(65)],
+    ['configReporterRoleName', ''],
+    ['memberRoleName', 7],
+  ])('organization.%s %j is refused on one line', (key, value) => {
+    const attempt = () => build({ organization: { hub: true, [key]: value } });
+    expect(attempt).toThrow(stageConfig.StageConfigError);
+    expect(attempt).toThrow(
+      new RegExp(
+        `^stage\\.yml: organization\\.${key}: expected an IAM role name of 1 to 64 characters \\[\\\\w\\+=,\\.@-\\], without a path \\(allowed: .*\\)$`,
+      ),
+    );
+  });
+
+  it('the stage’s role names are both templates’ parameter defaults, and the hub grants AssumeRole on those parameters', () => {
+    const resolved = stageConfig.resolveStageConfig(
+      { organization: { memberRoleName: 'guard-reader', configReporterRoleName: 'guard-reporter' } },
+      'stage.yml',
+    );
+    const hub = templates.hubTemplate('test', resolved) as unknown as {
+      Parameters: Record<string, { Default?: string }>;
+      Resources: Record<string, CfnResource>;
+    };
+    const member = templates.memberTemplate('test', resolved) as unknown as typeof hub;
+    for (const template of [hub, member]) {
+      expect(template.Parameters.MemberRoleName?.Default).toBe('guard-reader');
+      expect(template.Parameters.ConfigReporterRoleName?.Default).toBe('guard-reporter');
+    }
+    expect(member.Resources.MemberRole!.Properties.RoleName).toEqual({ Ref: 'MemberRoleName' });
+    expect(member.Resources.ConfigReporterRole!.Properties.RoleName).toEqual({
+      Ref: 'ConfigReporterRoleName',
+    });
+    const [grant] = hub.Resources.AssumeMemberRolesPolicy!.Properties.PolicyDocument
+      .Statement as IamStatement[];
+    expect(grant!.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${MemberRoleName}' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${ConfigReporterRoleName}' },
+    ]);
+    const defaults = templates.hubTemplate(
+      'test',
+      stageConfig.resolveStageConfig({}, 'stage.yml'),
+    ) as unknown as typeof hub;
+    expect(defaults.Parameters.MemberRoleName?.Default).toBe('private-eks-guard-reader');
+    expect(defaults.Parameters.ConfigReporterRoleName?.Default).toBe('private-eks-guard-config-reporter');
   });
 
   it('sts:AssumeRole on the member roles is granted once: by the hub template, never by the serverless stack', () => {
@@ -126,7 +195,7 @@ describe('generated from the stage configuration', () => {
   ])('organization %j is refused: %s', (value, message) => {
     expect(() => build({ organization: value })).toThrow(stageConfig.StageConfigError);
     expect(() => build({ organization: value })).toThrow(
-      `${message} (allowed: organization: { hub: true | false, memberRoleExternalId: ID })`,
+      `${message} (allowed: organization: { hub: true | false, memberRoleExternalId: ID, memberRoleName: NAME, configReporterRoleName: NAME })`,
     );
   });
 });
@@ -143,6 +212,10 @@ describe('a stage file', () => {
     ['organization:\n  hub: yes\n', 'organization.hub: expected true or false'],
     ['organization: hub\n', 'organization: expected a mapping such as { hub: true }'],
     ['organization:\n  central: true\n', 'unknown key organization.central'],
+    [
+      'organization:\n  memberRoleName: team/reader\n',
+      'organization.memberRoleName: expected an IAM role name of 1 to 64 characters [\\w+=,.@-], without a path',
+    ],
   ])('%j fails naming the file and the key', (text, message) => {
     const file = join(stagesDir, 'bad.yml');
     writeFileSync(file, text);

@@ -10,7 +10,7 @@ import { listOrganizationAccounts } from '../../aws/organization';
 import { AwsReader } from '../../aws/reader';
 import type { DriftDeps } from '../../drift/drift-deps';
 import type { OrganizationSweepOutcome } from '../../drift/organization-sweep';
-import { makeHandler } from '../../functions/sweep';
+import { makeHandler, sweepReports } from '../../functions/sweep';
 import { StateStore } from '../../state/state-store';
 import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 import { FakeOrganization } from '../../testkit/fake-org';
@@ -145,6 +145,7 @@ beforeEach(() => {
 
 describe('Organization hub: the hourly sweep covers every ACTIVE member account', () => {
   let outcome: OrganizationSweepOutcome;
+  let sweepCounts: Map<string, number>;
 
   beforeAll(async () => {
     resetMocks();
@@ -153,7 +154,9 @@ describe('Organization hub: the hourly sweep covers every ACTIVE member account'
       listAccounts: () => listOrganizationAccounts(hubClients, REGION),
       concurrency: 2,
     });
+    h.counts.clear();
     outcome = (await sweep({ id: 'sweep-1' } as never)) as OrganizationSweepOutcome;
+    sweepCounts = new Map(h.counts);
   });
 
   it('sweeps the own account as before and each ACTIVE member once, in its own account, skipping SUSPENDED D', () => {
@@ -182,6 +185,8 @@ describe('Organization hub: the hourly sweep covers every ACTIVE member account'
   });
 
   it('C, whose role refuses the hub, is logged and counted, and B and E complete', () => {
+    expect(sweepCounts.get('MemberAccountFailures')).toBe(1);
+    expect(sweepCounts.get('AwsReadErrors')).toBeUndefined();
     const c = outcome.members.find((m) => m.accountId === C)!;
     expect(c.outcome).toBeUndefined();
     expect(c.error).toMatch(/AccessDenied|not authorized/);
@@ -190,8 +195,16 @@ describe('Organization hub: the hourly sweep covers every ACTIVE member account'
   });
 });
 
+describe('the sweep’s metrics', () => {
+  it('a hub stage’s sweep publishes MemberAccountFailures on every invocation, a single-account stage’s never', () => {
+    expect(sweepReports({ ORGANIZATION_HUB: 'true' })).toContain('MemberAccountFailures');
+    expect(sweepReports({})).not.toContain('MemberAccountFailures');
+    expect(sweepReports({})).toEqual(sweepReports({ ORGANIZATION_HUB: 'true' }).slice(0, -1));
+  });
+});
+
 describe('failures', () => {
-  it('a member’s failure is a warning and one AwsReadErrors; the invocation still succeeds', async () => {
+  it('a member’s failure is a warning and one MemberAccountFailures, not an AwsReadErrors; the invocation still succeeds', async () => {
     const sweep = makeHandler(deps, REGION, {
       listAccounts: async () => [
         { id: C, state: 'ACTIVE' },
@@ -204,10 +217,29 @@ describe('failures', () => {
       [E, true],
     ]);
     expect(h.warnings).toEqual(['member account sweep failed']);
-    expect(h.counts.get('AwsReadErrors')).toBe(1);
+    expect(h.counts.get('MemberAccountFailures')).toBe(1);
+    expect(h.counts.get('AwsReadErrors')).toBeUndefined();
   });
 
-  it('ListAccounts refused: logged and counted, the own account is still swept', async () => {
+  it('a member’s failure that is no AWS read (here a snapshot the collector cannot take) is counted too', async () => {
+    const sweep = makeHandler(
+      {
+        ...deps,
+        readerFor: (account, region) => {
+          if (account === E) throw new Error('reader could not be built');
+          return deps.readerFor(account, region);
+        },
+      },
+      REGION,
+      { listAccounts: async () => [{ id: E, state: 'ACTIVE' }] },
+    );
+    const outcome = (await sweep()) as OrganizationSweepOutcome;
+    expect(outcome.members).toEqual([{ accountId: E, error: 'reader could not be built' }]);
+    expect(h.counts.get('MemberAccountFailures')).toBe(1);
+    expect(h.counts.get('AwsReadErrors')).toBeUndefined();
+  });
+
+  it('ListAccounts refused: logged and counted as the hub’s own AwsReadErrors, the own account is still swept', async () => {
     const sweep = makeHandler(deps, REGION, {
       // What aws/organization.ts makes of AccessDeniedException (a stage outside the management account).
       listAccounts: async () => {
@@ -224,6 +256,7 @@ describe('failures', () => {
     expect(outcome.listError).toBeDefined();
     expect(h.warnings).toEqual(['organization accounts could not be listed']);
     expect(h.counts.get('AwsReadErrors')).toBe(1);
+    expect(h.counts.get('MemberAccountFailures')).toBeUndefined();
     expect(assumed).toEqual([]);
   });
 

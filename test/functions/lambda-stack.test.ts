@@ -192,6 +192,7 @@ describe('the middy stack every handler shares', () => {
       'AlertsPublished',
       'AwsReadErrors',
       'EvaluationsWritten',
+      'MemberAccountFailures',
       'RechecksScheduled',
       'Transitions',
       'WholeRegionFallbacks',

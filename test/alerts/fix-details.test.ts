@@ -330,8 +330,9 @@ describe('fitWhole', () => {
 
 /**
  * Text of every kind: short ASCII, any code point (astral ones too), graphemes, and now and then
- * a long one (past the 3,000-character chat and Slack budgets). `§` marks where a detail or a
- * command starts and ends; generated text never holds one.
+ * a long one (past the 3,000-character chat and Slack budgets). `§` marks where a command
+ * starts and ends and `¶` a detail's resource; generated text holds neither, so a command such
+ * as `r8` between its markers can never read as a resource marker.
  */
 const plain = (maxLength: number) =>
   fc
@@ -341,7 +342,7 @@ const plain = (maxLength: number) =>
       { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: Math.min(maxLength, 200) }) },
       { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength, size: 'max' }) },
     )
-    .map((s) => s.replace(/§/g, ''));
+    .map((s) => s.replace(/[§¶]/g, ''));
 
 const rawDetail = fc.record({
   resourceType: plain(40),
@@ -359,7 +360,7 @@ const rawDetails = fc.oneof(
 
 const markedDetails = rawDetails.map((raws) =>
   raws.map((raw, i): Detail => ({
-    resourceId: `§r${i}§`,
+    resourceId: `¶r${i}¶`,
     resourceType: raw.resourceType,
     problem: raw.problem,
     fix: {

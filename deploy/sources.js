@@ -21,6 +21,7 @@ export { parseParams } from './engine/params';
 export { ConfigFileSchema, parseConfigText, parameterTexts } from './cli/config-file';
 export { DRIFT_EVENT_PATTERN } from './drift/event-pattern';
 export { COLLECTOR_IAM_ACTIONS } from './aws/permissions';
+export { MEMBER_ROLE_NAME, memberRolePolicy, memberRoleTrustPolicy } from './aws/member-role';
 export { SCOPE_RESOURCE_TYPES } from './config-rules/scope';
 export { stateTableCloudFormationProperties } from './state/table-schema';
 `;

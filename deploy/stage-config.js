@@ -119,54 +119,24 @@ function inputParameters(rule, texts, source) {
 }
 
 /**
- * Whether the stage imports drift transitions into Security Hub. Checked here too, for a configuration that did not
- * come through the file's schema (buildDeployment's callers): a bad value names the key and what it takes.
+ * A deploy-only section of the stage file (`securityHub`, `organization`), checked here too for a configuration that
+ * did not come through the file's schema (buildDeployment's callers): a bad value is one line naming the key and what
+ * it takes. Returns the parsed section, undefined when absent.
  */
-function securityHubImport(config, source) {
-  const setting = config.securityHub;
-  if (setting === undefined) return false;
-  const result = stageSchema().shape.securityHub.safeParse(setting);
+function checkedSection(config, key, source, allowed) {
+  const setting = config[key];
+  if (setting === undefined) return undefined;
+  const result = stageSchema().shape[key].safeParse(setting);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const key = ['securityHub', ...issue.path].join('.');
+    const name = [key, ...issue.path].join('.');
     const message =
       issue.code === 'unrecognized_keys'
-        ? `unknown key ${key}.${issue.keys.join(', ')}`
-        : `${key}: ${issue.message}`;
-    throw new StageConfigError(
-      `${source}: ${message} (allowed: securityHub: { importFindings: true | false })`,
-    );
+        ? `unknown key ${name}.${issue.keys.join(', ')}`
+        : `${name}: ${issue.message}`;
+    throw new StageConfigError(`${source}: ${message} (allowed: ${key}: { ${allowed} })`);
   }
-  return result.data?.importFindings === true;
-}
-
-/**
- * Whether the stage is an AWS Organizations hub (deploy/org): its sweep also covers every ACTIVE member account, and
- * its sweep role may list the Organization's accounts. Checked here too, like securityHub, for a configuration that
- * did not come through the file's schema: a bad value is one line naming the key and what it takes.
- */
-function organizationHub(config, source) {
-  const setting = config.organization;
-  if (setting === undefined) return false;
-  const result = stageSchema().shape.organization.safeParse(setting);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const key = ['organization', ...issue.path].join('.');
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown key ${key}.${issue.keys.join(', ')}`
-        : `${key}: ${issue.message}`;
-    throw new StageConfigError(
-      `${source}: ${message} (allowed: organization: { hub: true | false, memberRoleExternalId: ID, memberRoleName: NAME, configReporterRoleName: NAME })`,
-    );
-  }
-  return result.data?.hub === true;
-}
-
-/** The external id the member roles require, for a hub stage's functions (aws/member-access.ts reads it). */
-function memberRoleExternalId(config, source) {
-  organizationHub(config, source);
-  return config.organization?.memberRoleExternalId;
+  return result.data;
 }
 
 /** The member roles' default names (aws/member-role-name.ts; deploy/org/templates.js's CONFIG_REPORTER_ROLE_NAME). */
@@ -174,14 +144,26 @@ const DEFAULT_MEMBER_ROLE_NAME = 'private-eks-guard-reader';
 const DEFAULT_CONFIG_REPORTER_ROLE_NAME = 'private-eks-guard-config-reporter';
 
 /**
- * The names of the two member roles: the stage's `organization.memberRoleName` / `configReporterRoleName`, else the
- * defaults. The hub's functions (aws/member-access.ts) and both Organization templates take them from here.
+ * `organization`: whether the stage is an AWS Organizations hub (deploy/org: its sweep also covers every ACTIVE member
+ * account, and its sweep role may list the Organization's accounts), the external id the member roles require, and
+ * the names of the two member roles, which the hub's functions (aws/member-access.ts) and both Organization templates
+ * take from here.
  */
-function memberRoleNames(config, source) {
-  organizationHub(config, source);
+function organizationSettings(config, source) {
+  const setting =
+    checkedSection(
+      config,
+      'organization',
+      source,
+      'hub: true | false, memberRoleExternalId: ID, memberRoleName: NAME, configReporterRoleName: NAME',
+    ) ?? {};
   return {
-    reader: config.organization?.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
-    configReporter: config.organization?.configReporterRoleName ?? DEFAULT_CONFIG_REPORTER_ROLE_NAME,
+    organizationHub: setting.hub === true,
+    memberRoleExternalId: setting.memberRoleExternalId,
+    memberRoleNames: {
+      reader: setting.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
+      configReporter: setting.configReporterRoleName ?? DEFAULT_CONFIG_REPORTER_ROLE_NAME,
+    },
   };
 }
 
@@ -211,10 +193,9 @@ function resolveStageConfig(config, source = DEFAULT_SOURCE) {
     slackWebhookParameter: config.alerts?.slackWebhookParameter,
     sweepSchedule: config.schedule?.sweep ?? DEFAULT_SWEEP_SCHEDULE,
     configPeriodic: config.schedule?.configPeriodic ?? DEFAULT_CONFIG_PERIODIC,
-    securityHubImport: securityHubImport(config, source),
-    organizationHub: organizationHub(config, source),
-    memberRoleExternalId: memberRoleExternalId(config, source),
-    memberRoleNames: memberRoleNames(config, source),
+    securityHubImport:
+      checkedSection(config, 'securityHub', source, 'importFindings: true | false')?.importFindings === true,
+    ...organizationSettings(config, source),
   };
 }
 

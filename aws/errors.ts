@@ -60,3 +60,9 @@ export function isNotFoundError(error: unknown): boolean {
     (error.code === 'ResourceNotFoundException' || error.code.endsWith('NotFound'))
   );
 }
+
+/** True when `error`, or one error inside an AggregateError, is an AWS read that failed. */
+export function isReadFailure(error: unknown): boolean {
+  if (error instanceof AwsReadError) return true;
+  return error instanceof AggregateError && error.errors.some((inner) => inner instanceof AwsReadError);
+}

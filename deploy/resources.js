@@ -251,13 +251,10 @@ function buildDeployment({ stage, config, source }) {
     CONFIG_RULE_NAME_PREFIX,
     // Only when the stage imports into Security Hub: the product the role may import under (functions/drift-runtime.ts).
     ...(resolved.securityHubImport ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn() } : {}),
-  };
-
-  // A hub stage's sweep also sweeps the Organization's member accounts (functions/sweep.ts).
-  const sweepEnvironment = {
-    ...driftEnvironment,
+    // A hub stage's sweep queues the Organization's member accounts, and drift checks them (functions/sweep.ts).
     ...(resolved.organizationHub ? { ORGANIZATION_HUB: 'true' } : {}),
   };
+  const sweepEnvironment = driftEnvironment;
 
   const Resources = {
     StateTable: {

@@ -41,7 +41,7 @@ export interface DriftDeps {
   readerFor(accountId: string | undefined, region: string): AwsReader;
   store: DriftStore;
   publisher: { publish(transition: Transition, options?: PublishOptions): Promise<unknown> };
-  recheckQueue: Pick<RecheckQueue, 'enqueue'>;
+  recheckQueue: Pick<RecheckQueue, 'enqueue' | 'enqueueMemberSweeps'>;
   config: ConfigServiceClient;
   guard: GuardConfig;
   /** CONFIG_RULE_NAME_PREFIX; default engine/config-rule-names.ts's. */

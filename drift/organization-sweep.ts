@@ -1,54 +1,39 @@
 /**
  * The hourly sweep of an Organization hub (deploy/org, a stage with `organization: { hub: true }`): the own account
- * as every stage sweeps it, then every ACTIVE member account of the Organization in the same Region, each through
- * its member role and under its own state keys (the drift path's member scope). Accounts are swept a few at a time;
- * one account's failure is logged and counted (MemberAccountFailures) and never stops the others.
+ * as every stage sweeps it, then one message per ACTIVE member account on the re-check queue, which the drift
+ * Lambda takes as a whole-Region check of that member through its member role and under its own state keys. The
+ * queue carries the fan-out, so no invocation holds the whole Organization: a member's check has the drift
+ * Lambda's time, is retried and then dead-lettered alone, and the event source mapping bounds how many run at once.
  */
-import pLimit from 'p-limit';
-import { AwsReadError } from '../aws/errors';
+import { isReadFailure } from '../aws/errors';
 import type { OrganizationAccount } from '../aws/organization';
 import type { DriftDeps, DriftOutcome } from './drift-deps';
+import type { QueuedMemberSweep } from './recheck-queue';
 import { processSweep } from './triggers';
-
-/** Member accounts swept at once: each is a whole-Region collection under its own account's API limits. */
-export const MEMBER_SWEEP_CONCURRENCY = 4;
 
 export interface OrganizationSweepOptions {
   /** Every account of the Organization (organizations:ListAccounts, aws/organization.ts). */
   listAccounts(): Promise<OrganizationAccount[]>;
-  concurrency?: number;
 }
 
-export interface MemberSweep {
-  accountId: string;
-  outcome?: DriftOutcome;
-  /** The one-line reason the account could not be swept. */
-  error?: string;
-}
-
-/** The own account's outcome, as a single-account sweep reports it, and the members'. */
+/** The own account's outcome, as a single-account sweep reports it, and the members' messages. */
 export interface OrganizationSweepOutcome extends DriftOutcome {
-  /** Every ACTIVE member account, in ListAccounts order. */
-  members: MemberSweep[];
+  /** Every ACTIVE member account, in ListAccounts order: its sweep queued with a delay, or why it was not. */
+  members: QueuedMemberSweep[];
   /** Accounts ListAccounts returned that are not ACTIVE (SUSPENDED, PENDING_CLOSURE, …): not swept. */
   skipped: { accountId: string; state: string }[];
   /** Why the Organization's accounts could not be listed, when they could not. */
   listError?: string;
 }
 
-/** An AWS read that failed (lambda/middleware.ts's test, without loading the Lambda middleware here). */
-const isReadFailure = (error: unknown): boolean =>
-  error instanceof AwsReadError ||
-  (error instanceof AggregateError && error.errors.some((inner) => inner instanceof AwsReadError));
-
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Sweeps the own account and every ACTIVE member. `deps.accountId` must be the Lambda's own account (it tells the
- * members from it). The own account's failure fails the invocation, as a single-account sweep's does, but only after
- * every member had its turn; a member's failure (a role that cannot be assumed, a permission missing, throttling past
- * retries, …) is logged, counted in MemberAccountFailures and reported in the outcome; ListAccounts' failure is
- * logged, counted in AwsReadErrors (for a failed read: it is the hub's own) and reported.
+ * Sweeps the own account and queues a sweep of every ACTIVE member. `deps.accountId` must be the Lambda's own
+ * account (it tells the members from it). The own account's failure fails the invocation, as a single-account
+ * sweep's does, but only after the members were queued; a member whose message SQS did not take is logged and
+ * counted in MemberAccountFailures; ListAccounts' failure is logged, counted in AwsReadErrors (for a failed read:
+ * it is the hub's own) and reported.
  */
 export async function processOrganizationSweep(
   deps: DriftDeps,
@@ -57,9 +42,8 @@ export async function processOrganizationSweep(
 ): Promise<OrganizationSweepOutcome> {
   const own = deps.accountId;
   if (own === undefined) throw new Error('an Organization sweep needs the Lambda’s own account');
-  const limit = pLimit(options.concurrency ?? MEMBER_SWEEP_CONCURRENCY);
 
-  const ownSweep = limit(() => processSweep(deps, region)).then(
+  const ownSweep = processSweep(deps, region).then(
     (outcome) => ({ outcome }),
     (error: unknown) => ({ error }),
   );
@@ -74,30 +58,27 @@ export async function processOrganizationSweep(
     deps.logger.warn('organization accounts could not be listed', { error: listError });
   }
   const others = accounts.filter((account) => account.id !== own);
-  const active = others.filter((account) => account.state === 'ACTIVE');
+  const active = others.filter((account) => account.state === 'ACTIVE').map((account) => account.id);
   const skipped = others
     .filter((account) => account.state !== 'ACTIVE')
     .map((account) => ({ accountId: account.id, state: account.state }));
 
-  const members = await Promise.all(
-    active.map((account) =>
-      limit(async (): Promise<MemberSweep> => {
-        try {
-          return { accountId: account.id, outcome: await processSweep(deps, region, account.id) };
-        } catch (error) {
-          // A metric of its own: a member's denied read is that account's setup, not the hub's permissions.
-          deps.metrics?.count('MemberAccountFailures');
-          deps.logger.warn('member account sweep failed', { accountId: account.id, error: messageOf(error) });
-          return { accountId: account.id, error: messageOf(error) };
-        }
-      }),
-    ),
-  );
-  const failed = members.filter((member) => member.error !== undefined).length;
-  deps.logger.info('organization sweep finished', {
+  const members = active.length === 0 ? [] : await deps.recheckQueue.enqueueMemberSweeps(active);
+  let failed = 0;
+  for (const member of members) {
+    if (!('error' in member)) continue;
+    failed += 1;
+    deps.metrics?.count('MemberAccountFailures');
+    deps.logger.warn('member account sweep could not be queued', {
+      accountId: member.accountId,
+      error: member.error,
+    });
+  }
+  deps.logger.info('organization sweep queued', {
     members: members.length,
     failed,
     skipped: skipped.length,
+    lastDelaySeconds: members.reduce((last, m) => ('delaySeconds' in m ? m.delaySeconds : last), 0),
     ...(listError === undefined ? {} : { listError }),
   });
 

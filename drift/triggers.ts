@@ -7,7 +7,7 @@ import { readField } from '../event-schemas/read-field';
 import { affectedResourcesOfCall } from './affected-resources';
 import { runDriftCheck } from './drift-check';
 import type { DriftDeps, DriftOutcome } from './drift-deps';
-import type { RecheckMessage } from './recheck-queue';
+import type { QueueMessage, RecheckMessage } from './recheck-queue';
 import { memberAccountOf } from '../aws/member-access';
 import { resolveVpcs } from './resolve-vpcs';
 
@@ -27,19 +27,46 @@ export async function processCloudTrailEvent(
   if (member !== undefined && deps.member === undefined) {
     throw new Error(`event of account ${member}, but this deployment is not an Organization hub`);
   }
+  return inAccount(deps, member, { eventID: actor.eventID }, () => checkCall(deps, call, region, member));
+}
+
+/**
+ * A member account's check that failed (its role cannot be assumed, a read it denies, anything else). Not an AWS
+ * read failure of the hub's: a member's missing grant is that account's setup, counted in MemberAccountFailures,
+ * so AwsReadErrors keeps meaning the hub's own permissions.
+ */
+export class MemberAccountError extends Error {
+  override name = 'MemberAccountError';
+  constructor(
+    readonly accountId: string,
+    cause: unknown,
+  ) {
+    super(`account ${accountId}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Runs one account's check. A member's failure is logged with its account, counted, and thrown as a
+ * MemberAccountError: the event or message fails alone (retried, then dead-lettered) and no other account's state is
+ * touched, since each check is one account's.
+ */
+async function inAccount<T>(
+  deps: DriftDeps,
+  member: string | undefined,
+  context: Record<string, unknown>,
+  check: () => Promise<T>,
+): Promise<T> {
+  if (member === undefined) return check();
   try {
-    return await checkCall(deps, call, region, member);
+    return await check();
   } catch (error) {
-    // One member account's failure (its role cannot be assumed, a read it denies) fails this event alone: the
-    // invocation is retried, and no other account's state is touched, since each event is one account's.
-    if (member !== undefined) {
-      deps.logger.warn('member account check failed', {
-        accountId: member,
-        eventID: actor.eventID,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-    throw error;
+    deps.metrics?.count('MemberAccountFailures');
+    deps.logger.warn('member account check failed', {
+      accountId: member,
+      ...context,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw new MemberAccountError(member, error);
   }
 }
 
@@ -74,12 +101,28 @@ async function checkCall(
   });
 }
 
-/** Runs the drift path for one message of the delayed re-check queue. */
+/** Runs the drift path for one message of the delayed re-check queue: a re-check, or a member account's sweep. */
+export function processQueueMessage(
+  deps: DriftDeps,
+  message: QueueMessage,
+  region: string,
+): Promise<DriftOutcome> {
+  if (message.kind === 'recheck') return processRecheckMessage(deps, message, region);
+  const member = memberAccountOf(deps.accountId, message.account);
+  return inAccount(deps, member, { sweep: true }, () => processSweep(deps, region, member));
+}
+
+/** Runs the drift path for one re-check message. */
 export function processRecheckMessage(
   deps: DriftDeps,
   message: RecheckMessage,
   region: string,
 ): Promise<DriftOutcome> {
+  const member = memberAccountOf(deps.accountId, message.account ?? undefined);
+  return inAccount(deps, member, { attempt: message.attempt }, () => recheck(deps, message, region));
+}
+
+function recheck(deps: DriftDeps, message: RecheckMessage, region: string): Promise<DriftOutcome> {
   return runDriftCheck(deps, {
     region,
     ...(message.account ? { accountId: message.account } : {}),

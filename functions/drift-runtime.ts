@@ -24,6 +24,15 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/**
+ * Set to `true` for the drift and sweep functions of a hub stage (deploy/resources.js, the stage's
+ * `organization.hub`): the sweep then queues the Organization's members, and both publish MemberAccountFailures.
+ */
+export const ORGANIZATION_HUB_VARIABLE = 'ORGANIZATION_HUB';
+
+export const isOrganizationHub = (env: NodeJS.ProcessEnv): boolean =>
+  env[ORGANIZATION_HUB_VARIABLE] === 'true';
+
 export function lambdaRegion(env: NodeJS.ProcessEnv = process.env): string {
   return required(env, 'AWS_REGION');
 }

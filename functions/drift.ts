@@ -7,13 +7,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DriftDeps, DriftOutcome } from '../drift/drift-deps';
 import { accountOfFunctionArn } from '../aws/member-access';
-import { parseRecheckMessage } from '../drift/recheck-queue';
-import { processCloudTrailEvent, processRecheckMessage } from '../drift/triggers';
+import { parseQueueMessage } from '../drift/recheck-queue';
+import { processCloudTrailEvent, processQueueMessage } from '../drift/triggers';
 import type { CloudTrailApiCallEvent } from '../event-schemas/cloudtrail-event';
 import { readField } from '../event-schemas/read-field';
 import { firstRecord, isReadFailure, withPowertools } from '../lambda/middleware';
 import { createPowertools } from '../lambda/powertools';
-import { driftDepsFromEnvironment, lambdaRegion } from './drift-runtime';
+import type { MetricName } from '../telemetry/metrics';
+import { driftDepsFromEnvironment, isOrganizationHub, lambdaRegion } from './drift-runtime';
 
 export type DriftEvent = CloudTrailApiCallEvent | SQSEvent;
 
@@ -30,9 +31,9 @@ function isSqsEvent(event: unknown): event is SQSEvent {
 export function makeHandler(deps: DriftDeps, defaultRegion: string) {
   const recheck = async (record: SQSRecord): Promise<DriftOutcome> => {
     try {
-      return await processRecheckMessage(
+      return await processQueueMessage(
         deps,
-        parseRecheckMessage(record.body),
+        parseQueueMessage(record.body),
         record.awsRegion || defaultRegion,
       );
     } catch (error) {
@@ -57,6 +58,19 @@ export function makeHandler(deps: DriftDeps, defaultRegion: string) {
   };
 }
 
+/** What the drift Lambda publishes on every invocation: a hub stage's also MemberAccountFailures. */
+export function driftReports(env: NodeJS.ProcessEnv = process.env): MetricName[] {
+  return [
+    'Transitions',
+    'AlertsPublished',
+    'AlertsFailed',
+    'RechecksScheduled',
+    'WholeRegionFallbacks',
+    'AwsReadErrors',
+    ...(isOrganizationHub(env) ? (['MemberAccountFailures'] as const) : []),
+  ];
+}
+
 /** The CloudTrail event id ties every log line to the API call; a re-check is known by its SQS message id. */
 export const driftCorrelationId = (event: unknown): unknown =>
   readField(event, 'detail', 'eventID') ?? readField(firstRecord(event), 'messageId');
@@ -75,13 +89,6 @@ export const handler = withPowertools(
   tools,
   {
     correlationId: driftCorrelationId,
-    reports: [
-      'Transitions',
-      'AlertsPublished',
-      'AlertsFailed',
-      'RechecksScheduled',
-      'WholeRegionFallbacks',
-      'AwsReadErrors',
-    ],
+    reports: driftReports(),
   },
 );

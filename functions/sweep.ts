@@ -14,14 +14,12 @@ import { readField } from '../event-schemas/read-field';
 import { withPowertools } from '../lambda/middleware';
 import { createPowertools } from '../lambda/powertools';
 import type { MetricName } from '../telemetry/metrics';
-import { driftDepsFromEnvironment, lambdaRegion } from './drift-runtime';
-
-/** Set to `true` in a hub stage's sweep (deploy/resources.js, the stage's `organization.hub`). */
-export const ORGANIZATION_HUB_VARIABLE = 'ORGANIZATION_HUB';
+import { driftDepsFromEnvironment, isOrganizationHub, lambdaRegion } from './drift-runtime';
 
 /**
- * `organization`: a hub stage's sweep (deps.accountId must then be the Lambda's own account), which also sweeps every
- * ACTIVE member account of the Organization; absent, the own account only, as every single-account stage.
+ * `organization`: a hub stage's sweep (deps.accountId must then be the Lambda's own account), which also queues a
+ * sweep of every ACTIVE member account of the Organization; absent, the own account only, as every single-account
+ * stage.
  */
 export function makeHandler(deps: DriftDeps, region: string, organization?: OrganizationSweepOptions) {
   // The EventBridge "Scheduled Event" (events/schedule-sweep.json) carries nothing the sweep needs:
@@ -40,12 +38,12 @@ function organizationFromEnvironment(
   region: string,
   env: NodeJS.ProcessEnv,
 ): OrganizationSweepOptions | undefined {
-  if (env[ORGANIZATION_HUB_VARIABLE] !== 'true') return undefined;
+  if (!isOrganizationHub(env)) return undefined;
   const clients = createHubClients({ region });
   return { listAccounts: () => listOrganizationAccounts(clients, region) };
 }
 
-/** What the sweep publishes on every invocation: a hub stage's sweep also MemberAccountFailures. */
+/** What the sweep publishes on every invocation: a hub stage's also MemberAccountFailures (members not queued). */
 export function sweepReports(env: NodeJS.ProcessEnv = process.env): MetricName[] {
   return [
     'Transitions',
@@ -53,7 +51,7 @@ export function sweepReports(env: NodeJS.ProcessEnv = process.env): MetricName[]
     'AlertsFailed',
     'RechecksScheduled',
     'AwsReadErrors',
-    ...(env[ORGANIZATION_HUB_VARIABLE] === 'true' ? (['MemberAccountFailures'] as const) : []),
+    ...(isOrganizationHub(env) ? (['MemberAccountFailures'] as const) : []),
   ];
 }
 

@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { AwsReadError } from '../aws/errors';
+import { isReadFailure } from '../aws/errors';
 import { readField } from '../event-schemas/read-field';
 import type { MetricName } from '../telemetry/metrics';
 import { metricsPort, takeCountedNames, type Powertools } from './powertools';
@@ -32,11 +32,7 @@ export function firstRecord(event: unknown): unknown {
   return Array.isArray(records) ? records[0] : undefined;
 }
 
-/** True when `error`, or one error inside an AggregateError, is an AWS read that failed. */
-export function isReadFailure(error: unknown): boolean {
-  if (error instanceof AwsReadError) return true;
-  return error instanceof AggregateError && error.errors.some((inner) => inner instanceof AwsReadError);
-}
+export { isReadFailure };
 
 function metricsBaseline(tools: Powertools, options: StackOptions): MiddlewareObj {
   const { count } = metricsPort(tools.metrics);

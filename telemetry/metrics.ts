@@ -21,8 +21,9 @@ export const METRIC_NAMES = [
   /** Invocations that failed on an AWS read (a missing permission, throttling past retries, an outage). */
   'AwsReadErrors',
   /**
-   * Member accounts an Organization hub's sweep could not sweep (a role it cannot assume, a read the member denies, any
-   * other failure); the hub's own reads stay in AwsReadErrors. Published by hub stages' sweeps only.
+   * An Organization hub's checks of member accounts that failed (a role it cannot assume, a read the member denies, any
+   * other failure: drift's events, re-checks and member sweeps), and member sweeps the hub's sweep could not queue;
+   * the hub's own reads stay in AwsReadErrors. Published by hub stages' drift and sweep only.
    */
   'MemberAccountFailures',
 ] as const;

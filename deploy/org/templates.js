@@ -23,11 +23,13 @@ const ORGANIZATION_TRIGGER_TYPES = [
   'OversizedConfigurationItemChangeNotification',
   'ScheduledNotification',
 ];
-/** The serverless roles whose Lambdas work in member accounts (deploy/iam.js logical ids). */
+/**
+ * The serverless roles whose Lambdas work in member accounts (deploy/iam.js logical ids). Not the sweep's: it
+ * queues the members' sweeps, which drift runs (drift/organization-sweep.ts).
+ */
 const CENTRAL_ROLE_PARAMETERS = {
   ConfigEvaluatorRoleName: 'ConfigEvaluatorRole',
   DriftRoleName: 'DriftRole',
-  SweepRoleName: 'SweepRole',
 };
 /** CloudFormation's limit on a template passed as a body (`--template-body`, `aws cloudformation deploy` without S3). */
 const TEMPLATE_BODY_MAX_BYTES = 51200;

@@ -66,7 +66,7 @@ function holders(resources: Record<string, CfnResource>, action: string): Record
 }
 
 describe('generated from the stage configuration', () => {
-  it('off by default: no organizations action anywhere, no ORGANIZATION_HUB for the sweep', () => {
+  it('off by default: no organizations action anywhere, no ORGANIZATION_HUB for drift or the sweep', () => {
     for (const config of [{}, { organization: {} }, { organization: { hub: false } }]) {
       const deployment = build(config);
       expect(deployment.organizationHub).toBe(false);
@@ -74,17 +74,18 @@ describe('generated from the stage configuration', () => {
       expect(actions.filter((a) => a.startsWith('organizations:'))).toEqual([]);
       expect(deployment.sweepEnvironment).toEqual(deployment.driftEnvironment);
       expect(deployment.sweepEnvironment.ORGANIZATION_HUB).toBeUndefined();
+      expect(deployment.driftEnvironment.ORGANIZATION_HUB).toBeUndefined();
     }
   });
 
-  it('a hub stage: the sweep role alone may ListAccounts, on *, and the sweep is told it is a hub', () => {
+  it('a hub stage: the sweep role alone may ListAccounts, on *, and drift and the sweep are told it is a hub', () => {
     const deployment = build({ organization: { hub: true } });
     expect(deployment.organizationHub).toBe(true);
     expect(holders(deployment.resources.Resources, 'organizations:ListAccounts')).toEqual({
       SweepRole: [LIST_ACCOUNTS],
     });
-    expect(deployment.sweepEnvironment).toEqual({ ...deployment.driftEnvironment, ORGANIZATION_HUB: 'true' });
-    expect(deployment.driftEnvironment.ORGANIZATION_HUB).toBeUndefined();
+    expect(deployment.sweepEnvironment).toEqual(deployment.driftEnvironment);
+    expect(deployment.driftEnvironment.ORGANIZATION_HUB).toBe('true');
   });
 
   it('memberRoleExternalId reaches every function (the provider environment) only when set, and is checked', () => {
@@ -164,7 +165,7 @@ describe('generated from the stage configuration', () => {
     expect(defaults.Parameters.ConfigReporterRoleName?.Default).toBe('private-eks-guard-config-reporter');
   });
 
-  it('sts:AssumeRole on the member roles is granted once: by the hub template, never by the serverless stack', () => {
+  it('sts:AssumeRole on the member roles is granted once, by the hub template, to evaluator and drift only (the sweep queues members)', () => {
     const config = { organization: { hub: true } };
     const deployment = build(config);
     const stackGrants = allIamStatements(deployment.resources.Resources).filter((s) =>
@@ -180,7 +181,7 @@ describe('generated from the stage configuration', () => {
     expect(hubGrants).toEqual([
       {
         id: 'AssumeMemberRolesPolicy',
-        roles: ROLES.map((role) => ({ Ref: role.replace(/Role$/, 'RoleName') })),
+        roles: [{ Ref: 'ConfigEvaluatorRoleName' }, { Ref: 'DriftRoleName' }],
         condition: { StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } } },
       },
     ]);
@@ -268,12 +269,12 @@ describe('serverless package', () => {
       expect(statements.filter((s) => listOf(s.Action).some(assumes))).toEqual([]);
     });
 
-    it('tells the sweep, and no other function, that it is a hub', () => {
+    it('tells the sweep and drift (which checks the queued members), and no other function, that it is a hub', () => {
       for (const [id, fn] of resourcesOfType(template.Resources, 'AWS::Lambda::Function')) {
         const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
         expect([id, variables.ORGANIZATION_HUB]).toEqual([
           id,
-          id === 'SweepLambdaFunction' ? 'true' : undefined,
+          id === 'SweepLambdaFunction' || id === 'DriftLambdaFunction' ? 'true' : undefined,
         ]);
       }
     });

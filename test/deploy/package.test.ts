@@ -269,15 +269,18 @@ describe('event sources', () => {
     ]);
   });
 
-  it('feeds the re-check queue to the drift function one message at a time, failures reported per record', () => {
+  it('feeds the re-check queue to the drift function one message at a time, at most ten at once, failures reported per record', () => {
     const mappings = resourcesOfType(resources, 'AWS::Lambda::EventSourceMapping');
     expect(
       mappings.map(([, m]) => [
         m.Properties.EventSourceArn,
         m.Properties.BatchSize,
         m.Properties.FunctionResponseTypes,
+        m.Properties.ScalingConfig,
       ]),
-    ).toEqual([[{ 'Fn::GetAtt': ['RecheckQueue', 'Arn'] }, 1, ['ReportBatchItemFailures']]]);
+    ).toEqual([
+      [{ 'Fn::GetAtt': ['RecheckQueue', 'Arn'] }, 1, ['ReportBatchItemFailures'], { MaximumConcurrency: 10 }],
+    ]);
   });
 
   it('subscribes the Slack notifier to the chat topic only', () => {

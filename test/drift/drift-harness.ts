@@ -2,18 +2,25 @@
  * The drift path wired for tests: real SDK clients answered by the fake AWS account (EC2/EKS/STS), a real DynamoDB
  * engine (dynalite) for the state store, and aws-sdk-client-mock for SQS, SNS and Config.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  type SendMessageBatchCommandInput,
+} from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SnsAlertPublisher } from '../../alerts/sns-publisher';
 import { createClients, destroyClients, type AwsClients } from '../../aws/clients';
 import { AwsReader } from '../../aws/reader';
 import type { DriftDeps, DriftLogger } from '../../drift/drift-deps';
 import { parseGuardConfig } from '../../drift/guard-config';
-import { RecheckQueue, type RecheckMessage } from '../../drift/recheck-queue';
+import { RecheckQueue, type MemberSweepMessage, type RecheckMessage } from '../../drift/recheck-queue';
 import { StateStore } from '../../state/state-store';
 import type { MetricName } from '../../telemetry/metrics';
 import { installFakeAws, useFakeCredentials, type FakeAwsServer } from '../../testkit/fake-aws';
@@ -49,8 +56,23 @@ export function resetMocks(): void {
   snsMock.reset();
   configMock.reset();
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  sqsMock.on(SendMessageBatchCommand).callsFake(acceptEveryEntry);
   snsMock.on(PublishCommand).resolves({ MessageId: 'p-1' });
   configMock.on(StartConfigRulesEvaluationCommand).resolves({});
+}
+
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+/** SendMessageBatch as SQS answers when it takes every entry (API reference, SendMessageBatchResultEntry). */
+export function acceptEveryEntry(input: SendMessageBatchCommandInput) {
+  return {
+    Successful: (input.Entries ?? []).map((entry, i) => ({
+      Id: entry.Id,
+      MessageId: `5fea7756-0ea4-451a-a703-a558b933e${String(i).padStart(3, '0')}`,
+      MD5OfMessageBody: md5(entry.MessageBody ?? ''),
+    })),
+    Failed: [],
+  };
 }
 
 export function harness(local: LocalDynamo, guardConfig?: string): Harness {
@@ -108,6 +130,41 @@ export function recheckMessages(): { body: RecheckMessage; delaySeconds: number 
     body: JSON.parse(call.args[0].input.MessageBody ?? '{}') as RecheckMessage,
     delaySeconds: call.args[0].input.DelaySeconds,
   }));
+}
+
+/** Every entry of every SendMessageBatch call, in order: the hub sweep's member messages. */
+export function sweepMessages(): {
+  body: MemberSweepMessage;
+  delaySeconds: number | undefined;
+  call: number;
+}[] {
+  return sqsMock.commandCalls(SendMessageBatchCommand).flatMap((call, index) =>
+    (call.args[0].input.Entries ?? []).map((entry) => ({
+      body: JSON.parse(entry.MessageBody ?? '{}') as MemberSweepMessage,
+      delaySeconds: entry.DelaySeconds,
+      call: index,
+    })),
+  );
+}
+
+/** An SQS record of the re-check queue in the shape Lambda delivers it (events/sqs-recheck.json). */
+export function sqsRecord(messageId: string, body: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `AQEB${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1795165811000',
+      SenderId: 'AROAEXAMPLE7ROLEID:private-eks-guard-dev-drift',
+      ApproximateFirstReceiveTimestamp: '1795165931000',
+    },
+    messageAttributes: {},
+    md5OfBody: md5(body),
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:private-eks-guard-dev-RecheckQueue',
+    awsRegion: REGION,
+  };
 }
 
 export function configRulesStarted(): string[][] {

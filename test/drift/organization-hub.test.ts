@@ -13,7 +13,12 @@ import type { DriftDeps } from '../../drift/drift-deps';
 import { memberCredentials, type MemberAccessOptions } from '../../aws/member-access';
 import { parseRecheckMessage, RecheckQueue } from '../../drift/recheck-queue';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { processCloudTrailEvent, processRecheckMessage, processSweep } from '../../drift/triggers';
+import {
+  MemberAccountError,
+  processCloudTrailEvent,
+  processRecheckMessage,
+  processSweep,
+} from '../../drift/triggers';
 import { StateStore } from '../../state/state-store';
 import { startDynalite, type LocalDynamo } from '../../testkit/dynalite';
 import { FakeOrganization } from '../../testkit/fake-org';
@@ -141,6 +146,7 @@ afterAll(async () => {
 beforeEach(() => {
   resetMocks();
   h.warnings.length = 0;
+  h.counts.clear();
   configMock.on(DescribeConfigRulesCommand).resolves({
     ConfigRules: [
       {
@@ -269,7 +275,7 @@ describe('Organization hub: drift events forwarded by member accounts', () => {
     expect(old.account).toBeUndefined();
   });
 
-  it('AssumeRole denied for C: logged, the invocation fails as a read failure, no other account’s state touched', async () => {
+  it('AssumeRole denied for C: logged and counted as the member’s, the invocation fails, no other account’s state touched', async () => {
     const own = h.deps.store as StateStore;
     const before = {
       hub: await own.listCluster('prod'),
@@ -283,9 +289,14 @@ describe('Organization hub: drift events forwarded by member accounts', () => {
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failure).toBeDefined();
-    expect(isReadFailure(failure)).toBe(true);
-    expect(String((failure as Error).message)).toMatch(/AccessDenied|not authorized/);
+    expect(failure).toBeInstanceOf(MemberAccountError);
+    // The member's setup, not the hub's grants: MemberAccountFailures, and the middleware counts no AwsReadErrors.
+    expect(isReadFailure(failure)).toBe(false);
+    expect(isReadFailure((failure as Error).cause)).toBe(true);
+    expect(h.counts.get('MemberAccountFailures')).toBe(1);
+    expect(String((failure as Error).message)).toMatch(
+      new RegExp(`^account ${C}: .*(AccessDenied|not authorized)`),
+    );
     expect(h.warnings).toContain('member account check failed');
     expect(chatAlerts()).toEqual([]);
     expect(await own.listCluster('prod')).toEqual(before.hub);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DriftOutcome } from '../../drift/drift-deps';
-import type { ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { makeHandler, type DriftEvent } from '../../functions/drift';
 import { makeHandler as makeSweepHandler } from '../../functions/sweep';
 import { addPrivateCluster, emptySnapshot, type ClusterIds } from '../../testkit/private-cluster';
@@ -12,6 +12,7 @@ import {
   resetMocks,
   sampleEvent,
   sampleEventNames,
+  sqsRecord,
   type Harness,
 } from '../drift/drift-harness';
 import { StateStore } from '../../state/state-store';
@@ -35,26 +36,6 @@ afterAll(async () => {
 });
 
 beforeEach(() => resetMocks());
-
-/** An SQS record of the re-check queue in the shape Lambda delivers it (events/sqs-recheck.json). */
-function sqsRecord(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `AQEB${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1795165811000',
-      SenderId: 'AROAEXAMPLE7ROLEID:private-eks-guard-dev-drift',
-      ApproximateFirstReceiveTimestamp: '1795165931000',
-    },
-    messageAttributes: {},
-    md5OfBody: '450d6ff2ad27f3a2b7762de5ade86914',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:private-eks-guard-dev-RecheckQueue',
-    awsRegion: REGION,
-  };
-}
 
 describe('drift handler', () => {
   it('finds the sample events', () => {

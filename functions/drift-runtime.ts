@@ -16,6 +16,7 @@ import { CONFIG_RULE_NAME_PREFIX } from '../engine/config-rule-names';
 import { RecheckQueue } from '../drift/recheck-queue';
 import { loggerPort, metricsPort, type Powertools } from '../lambda/powertools';
 import { StateStore } from '../state/state-store';
+import type { MetricName } from '../telemetry/metrics';
 import { memberAccessFromEnvironment, memberCredentials } from '../aws/member-access';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -32,6 +33,11 @@ export const ORGANIZATION_HUB_VARIABLE = 'ORGANIZATION_HUB';
 
 export const isOrganizationHub = (env: NodeJS.ProcessEnv): boolean =>
   env[ORGANIZATION_HUB_VARIABLE] === 'true';
+
+/** The metrics drift and the sweep publish on every invocation: a hub stage's also MemberAccountFailures. */
+export function reportsOf(common: readonly MetricName[], env: NodeJS.ProcessEnv): MetricName[] {
+  return isOrganizationHub(env) ? [...common, 'MemberAccountFailures'] : [...common];
+}
 
 export function lambdaRegion(env: NodeJS.ProcessEnv = process.env): string {
   return required(env, 'AWS_REGION');

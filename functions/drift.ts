@@ -14,7 +14,7 @@ import { readField } from '../event-schemas/read-field';
 import { firstRecord, isReadFailure, withPowertools } from '../lambda/middleware';
 import { createPowertools } from '../lambda/powertools';
 import type { MetricName } from '../telemetry/metrics';
-import { driftDepsFromEnvironment, isOrganizationHub, lambdaRegion } from './drift-runtime';
+import { driftDepsFromEnvironment, lambdaRegion, reportsOf } from './drift-runtime';
 
 export type DriftEvent = CloudTrailApiCallEvent | SQSEvent;
 
@@ -58,18 +58,19 @@ export function makeHandler(deps: DriftDeps, defaultRegion: string) {
   };
 }
 
-/** What the drift Lambda publishes on every invocation: a hub stage's also MemberAccountFailures. */
-export function driftReports(env: NodeJS.ProcessEnv = process.env): MetricName[] {
-  return [
-    'Transitions',
-    'AlertsPublished',
-    'AlertsFailed',
-    'RechecksScheduled',
-    'WholeRegionFallbacks',
-    'AwsReadErrors',
-    ...(isOrganizationHub(env) ? (['MemberAccountFailures'] as const) : []),
-  ];
-}
+/** What the drift Lambda publishes on every invocation (reportsOf: a hub stage's also MemberAccountFailures). */
+export const driftReports = (env: NodeJS.ProcessEnv = process.env): MetricName[] =>
+  reportsOf(
+    [
+      'Transitions',
+      'AlertsPublished',
+      'AlertsFailed',
+      'RechecksScheduled',
+      'WholeRegionFallbacks',
+      'AwsReadErrors',
+    ],
+    env,
+  );
 
 /** The CloudTrail event id ties every log line to the API call; a re-check is known by its SQS message id. */
 export const driftCorrelationId = (event: unknown): unknown =>

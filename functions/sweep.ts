@@ -14,7 +14,7 @@ import { readField } from '../event-schemas/read-field';
 import { withPowertools } from '../lambda/middleware';
 import { createPowertools } from '../lambda/powertools';
 import type { MetricName } from '../telemetry/metrics';
-import { driftDepsFromEnvironment, isOrganizationHub, lambdaRegion } from './drift-runtime';
+import { driftDepsFromEnvironment, isOrganizationHub, lambdaRegion, reportsOf } from './drift-runtime';
 
 /**
  * `organization`: a hub stage's sweep (deps.accountId must then be the Lambda's own account), which also queues a
@@ -44,16 +44,8 @@ function organizationFromEnvironment(
 }
 
 /** What the sweep publishes on every invocation: a hub stage's also MemberAccountFailures (members not queued). */
-export function sweepReports(env: NodeJS.ProcessEnv = process.env): MetricName[] {
-  return [
-    'Transitions',
-    'AlertsPublished',
-    'AlertsFailed',
-    'RechecksScheduled',
-    'AwsReadErrors',
-    ...(isOrganizationHub(env) ? (['MemberAccountFailures'] as const) : []),
-  ];
-}
+export const sweepReports = (env: NodeJS.ProcessEnv = process.env): MetricName[] =>
+  reportsOf(['Transitions', 'AlertsPublished', 'AlertsFailed', 'RechecksScheduled', 'AwsReadErrors'], env);
 
 const tools = createPowertools('private-eks-guard-sweep');
 let built: ReturnType<typeof makeHandler> | undefined;

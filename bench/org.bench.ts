@@ -15,6 +15,12 @@
  *   order the run starts them (what p-limit does), plus the ListAccounts pages and one AssumeRole
  *   round (target ≤ 1.2×). The floor with every job at once (only the slowest job) is shown too:
  *   the price of bounding the run's sockets and memory.
+ *
+ * Then the hub sweep's fan-out (drift/organization-sweep.ts): RecheckQueue.enqueueMemberSweeps for 50, 1,000
+ * and 5,000 member accounts against an SQS mock that answers each SendMessageBatch after 30 ms. Calls against
+ * ceil(members / 10) (target 1.00×) and time against that many round trips (target ≤ 1.2×): the sweep's own
+ * invocation grows by one round trip per ten members, and none of the members' checks run in it. The members'
+ * checks then run on the drift Lambda, ten at a time; the hour holds 10 × 3,600 s ÷ one job's floor of them.
  */
 import os from 'node:os';
 import { createClients, destroyClients } from '../aws/clients';
@@ -23,6 +29,9 @@ import { createHubClients, destroyHubClients } from '../aws/hub-clients';
 import { LIST_ACCOUNTS_PAGE } from '../aws/organization';
 import type { LiveDeps } from '../cli/live';
 import { ACCOUNT_REGION_CONCURRENCY, collectAccounts } from '../cli/org-run';
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { RecheckQueue } from '../drift/recheck-queue';
 import { AWS_BUCKETS, minimumCalls, useFakeCredentials } from '../testkit/fake-aws';
 import { FakeOrganization, type FakeMemberAccount } from '../testkit/fake-org';
 import { privateClustersSnapshot } from '../testkit/private-cluster';
@@ -33,6 +42,10 @@ const REGIONS = ['eu-west-1', 'us-east-1'];
 const CLUSTERS = 10;
 const CALLS_TARGET = 1.0;
 const WALL_TARGET = 1.2;
+const FAN_OUT_MEMBERS = [50, 1_000, 5_000];
+const SQS_ROUND_TRIP_MS = 30;
+/** The drift event source mapping's MaximumConcurrency (serverless.yml). */
+const DRIFT_QUEUE_CONCURRENCY = 10;
 
 function arg(argv: string[], name: string, fallback: number): number {
   const i = argv.indexOf(name);
@@ -169,6 +182,79 @@ async function main(argv: string[]): Promise<void> {
   const met = callRatio <= CALLS_TARGET && wallRatio <= WALL_TARGET && failures === 0;
   console.log(
     `targets: calls/floor <= ${formatNumber(CALLS_TARGET, 2)}, wall/floor <= ${WALL_TARGET}, 0 failures: ${met ? 'met' : 'MISSED'}`,
+  );
+  const meanJobFloor = jobFloors.reduce((sum, seconds) => sum + seconds, 0) / jobFloors.length;
+  await fanOut(meanJobFloor);
+}
+
+/** The hub sweep's queueing of its members (see the header), and what the drift side gets through in an hour. */
+async function fanOut(meanJobFloorSeconds: number): Promise<void> {
+  const sqs = mockClient(SQSClient);
+  let calls = 0;
+  sqs.on(SendMessageBatchCommand).callsFake(async (input: SendMessageBatchCommandInput) => {
+    calls += 1;
+    await new Promise((resolve) => setTimeout(resolve, SQS_ROUND_TRIP_MS));
+    return {
+      Successful: (input.Entries ?? []).map((entry) => ({
+        Id: entry.Id,
+        MessageId: `m-${calls}-${entry.Id}`,
+        MD5OfMessageBody: '',
+      })),
+      Failed: [],
+    };
+  });
+  const queue = new RecheckQueue(
+    new SQSClient({ region: REGIONS[0] }),
+    'https://sqs.eu-west-1.amazonaws.com/999988887777/q',
+  );
+  const rows: string[][] = [];
+  let met = true;
+  for (const members of FAN_OUT_MEMBERS) {
+    calls = 0;
+    const ids = Array.from({ length: members }, (_, i) => String(300000000000 + i));
+    const start = performance.now();
+    const queued = await queue.enqueueMemberSweeps(ids);
+    const seconds = (performance.now() - start) / 1000;
+    const floorCalls = Math.ceil(members / 10);
+    const floor = (floorCalls * SQS_ROUND_TRIP_MS) / 1000;
+    const failed = queued.filter((q) => 'error' in q).length;
+    const lastDelay = Math.max(...queued.map((q) => ('delaySeconds' in q ? q.delaySeconds : 0)));
+    met &&= calls === floorCalls && seconds / floor <= WALL_TARGET && failed === 0;
+    rows.push([
+      String(members),
+      String(calls),
+      String(floorCalls),
+      formatNumber(calls / floorCalls, 2),
+      formatNumber(seconds, 2),
+      formatNumber(floor, 2),
+      formatNumber(seconds / floor, 2),
+      String(lastDelay),
+      String(failed),
+    ]);
+  }
+  sqs.restore();
+  console.log(
+    `\nhub sweep fan-out: one message per member, SendMessageBatch answering after ${SQS_ROUND_TRIP_MS} ms\n` +
+      table(
+        [
+          'members',
+          'calls',
+          'floor',
+          'calls/floor',
+          'queue s',
+          'floor s',
+          'queue/floor',
+          'last delay s',
+          'failed',
+        ],
+        rows,
+      ),
+  );
+  console.log(
+    `targets: calls/floor 1.00, queue/floor <= ${WALL_TARGET}, 0 failed: ${met ? 'met' : 'MISSED'}; ` +
+      `drift then checks ${DRIFT_QUEUE_CONCURRENCY} members at a time: at this run's mean job floor of ` +
+      `${formatNumber(meanJobFloorSeconds, 2)} s, ${formatNumber((DRIFT_QUEUE_CONCURRENCY * 3600) / meanJobFloorSeconds, 0)} ` +
+      `member × Region checks an hour`,
   );
 }
 

@@ -21,6 +21,7 @@ import type { AwsClients } from '../aws/clients';
 import type { HubClients } from '../aws/hub-clients';
 import { MEMBER_ROLE_NAME } from '../aws/member-role';
 import {
+  accessDenied,
   errorOf,
   installFakeAws,
   type FakeAwsOptions,
@@ -290,17 +291,7 @@ function unknownKey(request: FakeRequest): Error {
   );
 }
 
+/** A member's answer to its own reader role without the permission: fake-aws.ts's, with the assumed role's ARN. */
 function accessDeniedIn(request: FakeRequest, accountId: string, roleName = MEMBER_ROLE_NAME): Error {
-  const principal = `arn:aws:sts::${accountId}:assumed-role/${roleName}/private-eks-guard`;
-  const why = `User: ${principal} is not authorized to perform: ${request.action} because no identity-based policy allows the ${request.action} action`;
-  if (request.service === 'ec2') {
-    return errorOf(
-      'ec2',
-      'UnauthorizedOperation',
-      403,
-      `You are not authorized to perform this operation. ${why}`,
-    );
-  }
-  if (request.service === 'eks') return errorOf('eks', 'AccessDeniedException', 403, why);
-  return errorOf('sts', 'AccessDenied', 403, why);
+  return accessDenied(request, `arn:aws:sts::${accountId}:assumed-role/${roleName}/private-eks-guard`);
 }

@@ -8,9 +8,9 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { partitionOfRegion } from '../snapshot/load';
 import { isRoleName, memberRoleArn, MEMBER_ROLE_NAME, type Partition } from './member-role';
+import { CONFIG_REPORTER_ROLE_NAME } from './member-role-name';
 
-/** The config-reporter role's default name (deploy/org/templates.js's CONFIG_REPORTER_ROLE_NAME). */
-export const CONFIG_REPORTER_ROLE_NAME = 'private-eks-guard-config-reporter';
+export { CONFIG_REPORTER_ROLE_NAME };
 
 /** The session name member accounts see in CloudTrail for the hub's calls. */
 export const HUB_SESSION_NAME = 'private-eks-guard-hub';

@@ -139,9 +139,11 @@ function checkedSection(config, key, source, allowed) {
   return result.data;
 }
 
-/** The member roles' default names (aws/member-role-name.ts; deploy/org/templates.js's CONFIG_REPORTER_ROLE_NAME). */
-const DEFAULT_MEMBER_ROLE_NAME = 'private-eks-guard-reader';
-const DEFAULT_CONFIG_REPORTER_ROLE_NAME = 'private-eks-guard-config-reporter';
+/** The member roles' default names: aws/member-role-name.ts's, the ones the hub's functions assume by default. */
+const {
+  MEMBER_ROLE_NAME: DEFAULT_MEMBER_ROLE_NAME,
+  CONFIG_REPORTER_ROLE_NAME: DEFAULT_CONFIG_REPORTER_ROLE_NAME,
+} = loadSources();
 
 /**
  * `organization`: whether the stage is an AWS Organizations hub (deploy/org: its sweep also covers every ACTIVE member

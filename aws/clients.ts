@@ -35,7 +35,13 @@ export interface ClientOptions {
  * follow from the Region.
  */
 export function createClients(options: ClientOptions): AwsClients {
-  const config = {
+  const config = clientConfig(options);
+  return { ec2: new EC2Client(config), eks: new EKSClient(config), sts: new STSClient(config) };
+}
+
+/** The SDK client configuration every client of ours is built with (aws/hub-clients.ts's too). */
+export function clientConfig(options: ClientOptions) {
+  return {
     region: options.region,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 8,
@@ -45,7 +51,6 @@ export function createClients(options: ClientOptions): AwsClients {
         ? {}
         : { profile: options.profile }),
   };
-  return { ec2: new EC2Client(config), eks: new EKSClient(config), sts: new STSClient(config) };
 }
 
 export function destroyClients(clients: AwsClients): void {

@@ -1,6 +1,6 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { ClientOptions } from './clients';
+import { clientConfig, type ClientOptions } from './clients';
 
 /**
  * The caller's own clients in an organization run: Organizations to list the accounts, STS to
@@ -14,12 +14,7 @@ export interface HubClients {
 
 /** Organizations resolves to its one endpoint per partition whatever Region it is given. */
 export function createHubClients(options: ClientOptions): HubClients {
-  const config = {
-    region: options.region,
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 8,
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
-  };
+  const config = clientConfig(options);
   return { organizations: new OrganizationsClient(config), sts: new STSClient(config) };
 }
 

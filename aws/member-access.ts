@@ -8,6 +8,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { partitionOfRegion } from '../snapshot/load';
 import { isRoleName, memberRoleArn, MEMBER_ROLE_NAME, type Partition } from './member-role';
+import { sharedCredentials } from './shared-credentials';
 import { CONFIG_REPORTER_ROLE_NAME } from './member-role-name';
 
 export { CONFIG_REPORTER_ROLE_NAME };
@@ -39,36 +40,6 @@ type StsPlugins = NonNullable<Parameters<typeof fromTemporaryCredentials>[0]['cl
 
 export type MemberRole = 'reader' | 'config-reporter';
 
-/** Assume again this long before the session expires (the SDK's clients refresh 5 minutes ahead too). */
-const REFRESH_MS = 5 * 60_000;
-
-/**
- * One session for every client that shares the provider: each SDK client memoizes its credentials on its own, so
- * the EC2, EKS and STS clients of one reader would otherwise each assume the role. A failure is not kept: the next
- * call assumes again (a member whose roles are deployed later is reached without a cold start).
- */
-function sharedSession(
-  provider: MemberCredentialProvider,
-  now: () => number = Date.now,
-): MemberCredentialProvider {
-  type Identity = Awaited<ReturnType<MemberCredentialProvider>>;
-  let current: Promise<Identity> | undefined;
-  const shared = async (...args: Parameters<MemberCredentialProvider>): Promise<Identity> => {
-    const held = current;
-    if (held !== undefined) {
-      const credentials = await held.catch(() => undefined);
-      const expiresAt = credentials?.expiration?.getTime();
-      if (credentials !== undefined && (expiresAt === undefined || expiresAt - now() > REFRESH_MS)) {
-        return credentials;
-      }
-      if (current === held) current = undefined;
-    }
-    current ??= provider(...args);
-    return current;
-  };
-  return shared as MemberCredentialProvider;
-}
-
 /**
  * Credentials of `role` in `accountId`, assumed when first needed (once for every client given this provider) and
  * refreshed before they expire.
@@ -82,7 +53,9 @@ export function memberCredentials(
     role === 'reader'
       ? (options.readerRoleName ?? MEMBER_ROLE_NAME)
       : (options.configReporterRoleName ?? CONFIG_REPORTER_ROLE_NAME);
-  return sharedSession(
+  // A failure is not kept: the next call assumes again (a member whose roles are deployed later is reached without
+  // a cold start).
+  return sharedCredentials(
     fromTemporaryCredentials({
       params: {
         RoleArn: memberRoleArn(options.partition, accountId, roleName),
@@ -92,7 +65,8 @@ export function memberCredentials(
       clientConfig: { region: options.region },
       ...(options.stsPlugins ? { clientPlugins: options.stsPlugins } : {}),
     }),
-  );
+    { keepFailure: false },
+  ) as MemberCredentialProvider;
 }
 
 /** The account a Lambda runs in, from its own ARN (`arn:<partition>:lambda:<region>:<account>:function:<name>`). */

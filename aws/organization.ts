@@ -8,6 +8,7 @@ import { CallLedger } from './call-ledger';
 import { AwsReadError, toReadError } from './errors';
 import type { HubClients } from './hub-clients';
 import { MEMBER_ROLE_SESSION_NAME } from './member-role';
+import { sharedCredentials } from './shared-credentials';
 
 /** The two calls an organization run makes with the caller's credentials, by command class (see aws/operations.ts for why). */
 const HUB_OPERATIONS = new Map<object, string>([
@@ -173,32 +174,16 @@ export async function assumeRole(
   };
 }
 
-/** Re-assume this long before the credentials expire (the SDK itself refreshes 5 minutes ahead). */
-const REFRESH_MS = 5 * 60_000;
-
 /**
  * One account's credentials for all its Regions: assumed once, on first use, and shared by every
  * client of the account; assumed again only near expiry (a long run). A failure is kept, so an
  * account whose role cannot be assumed costs one AssumeRole call and one error, not one per Region.
  */
 export class AssumedRole {
-  private current: Promise<AssumedCredentials> | undefined;
-
-  constructor(
-    private readonly assume: () => Promise<AssumedCredentials>,
-    private readonly now: () => number = Date.now,
-  ) {}
-
   /** The SDK's credential provider: pass it as a client's `credentials`. */
-  readonly provide = async (): Promise<AssumedCredentials> => {
-    const held = this.current;
-    if (held !== undefined) {
-      const credentials = await held;
-      const expiresAt = credentials.expiration?.getTime();
-      if (expiresAt === undefined || expiresAt - this.now() > REFRESH_MS) return credentials;
-      if (this.current === held) this.current = undefined;
-    }
-    this.current ??= this.assume();
-    return this.current;
-  };
+  readonly provide: () => Promise<AssumedCredentials>;
+
+  constructor(assume: () => Promise<AssumedCredentials>, now: () => number = Date.now) {
+    this.provide = sharedCredentials(assume, { keepFailure: true, now });
+  }
 }

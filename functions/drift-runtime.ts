@@ -17,7 +17,8 @@ import { RecheckQueue } from '../drift/recheck-queue';
 import { loggerPort, metricsPort, type Powertools } from '../lambda/powertools';
 import { StateStore } from '../state/state-store';
 import type { MetricName } from '../telemetry/metrics';
-import { memberAccessFromEnvironment, memberCredentials } from '../aws/member-access';
+import { memberAccessFromEnvironment } from '../aws/member-access';
+import { memberScopes } from '../aws/member-scopes';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -65,25 +66,16 @@ export function driftDepsFromEnvironment(
 ): DriftDeps {
   const region = lambdaRegion(env);
   const readers = new Map<string, AwsReader>();
-  const memberConfigs = new Map<string, ConfigServiceClient>();
+  const members = memberScopes(memberAccessFromEnvironment(region, env));
   const securityHub = securityHubFromEnvironment(region, env);
-  const access = memberAccessFromEnvironment(region, env);
   const store = new StateStore(new DynamoDBClient({ region }), required(env, 'STATE_TABLE_NAME'));
   return {
     readerFor(member, eventRegion) {
-      const key = `${member ?? ''}/${eventRegion}`;
-      let reader = readers.get(key);
+      if (member !== undefined) return members(member, eventRegion).reader;
+      let reader = readers.get(eventRegion);
       if (!reader) {
-        const clients =
-          member === undefined
-            ? createClients({ region: eventRegion })
-            : createClients({
-                region: eventRegion,
-                credentials: memberCredentials(access, member, 'reader'),
-                accountId: member,
-              });
-        reader = new AwsReader(clients, eventRegion);
-        readers.set(key, reader);
+        reader = new AwsReader(createClients({ region: eventRegion }), eventRegion);
+        readers.set(eventRegion, reader);
       }
       return reader;
     },
@@ -91,18 +83,10 @@ export function driftDepsFromEnvironment(
     ...(accountId !== undefined
       ? {
           accountId,
-          member(member: string, memberRegion: string) {
-            const key = `${member}/${memberRegion}`;
-            let config = memberConfigs.get(key);
-            if (!config) {
-              config = new ConfigServiceClient({
-                region: memberRegion,
-                credentials: memberCredentials(access, member, 'config-reporter'),
-              });
-              memberConfigs.set(key, config);
-            }
-            return { store: store.forScope({ accountId: member, region: memberRegion }), config };
-          },
+          member: (member: string, memberRegion: string) => ({
+            store: store.forScope({ accountId: member, region: memberRegion }),
+            config: members(member, memberRegion).config,
+          }),
         }
       : {}),
     publisher: new SnsAlertPublisher(new SNSClient({ region }), {

@@ -14,7 +14,8 @@ import { CollectionCache } from '../../config-rules/collection-cache';
 import type { ConfigClient } from '../../config-rules/evaluations';
 import type { EvaluatorDeps } from '../../config-rules/evaluator';
 import type { ConfigRuleEvent } from '../../config-rules/notification';
-import { makeHandler, memberEvaluatorScopes } from '../../functions/config-evaluator';
+import { memberScopes } from '../../aws/member-scopes';
+import { makeHandler } from '../../functions/config-evaluator';
 import { signedAccessKey } from '../../testkit/fake-aws';
 import { FakeOrganization } from '../../testkit/fake-org';
 import { addPrivateCluster, emptySnapshot, type ClusterIds } from '../../testkit/private-cluster';
@@ -139,7 +140,7 @@ function handlerFor(cache = new CollectionCache()) {
     config: ownConfig as unknown as ConfigClient,
     cache,
     accountId: HUB,
-    member: memberEvaluatorScopes(access, {
+    member: memberScopes(access, {
       maxAttempts: 1,
       reader: { limits: NO_PACING },
       onClients: (clients, account, region) => {

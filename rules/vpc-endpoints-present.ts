@@ -6,6 +6,7 @@ import { createEndpointFix, ENDPOINT_DOCS, endpointTypeFor } from '../fixes/endp
 import {
   absentEndpointFields,
   endpointAvailable,
+  endpointExists,
   endpointIsType,
   serviceIs,
   serviceOf,
@@ -101,15 +102,14 @@ function missingDetail(ctx: ClusterContext, service: string): Detail {
 
 /*
  * An endpoint that will not carry traffic: a new one of the right type where the old one is
- * gone or can never work; where it may still become usable (pending, pendingAcceptance),
- * creating a second one would clash with it, so the fix says what to check instead.
+ * gone (SPEC §3's states: it no longer exists) or can never work; where it may still become
+ * usable (pending, pendingAcceptance), creating a second one would clash with it, so the fix
+ * says what to check instead.
  */
-const REPLACE_STATES = new Set(['deleting', 'deleted', 'rejected', 'failed', 'expired']);
-
 function unusableFix(ctx: ClusterContext, endpoint: VpcEndpoint, service: string): Fix {
   const id = endpoint.VpcEndpointId;
   const state = endpoint.State;
-  if (hasUsableType(endpoint, service) === false || (state !== undefined && REPLACE_STATES.has(state))) {
+  if (hasUsableType(endpoint, service) === false || endpointExists(endpoint) === false) {
     return createEndpointFix(ctx, service, endpointTypeFor(service));
   }
   const documentation = ENDPOINT_DOCS.createInterface;

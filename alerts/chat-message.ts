@@ -1,13 +1,6 @@
 import type { Detail } from '../engine/findings';
 import { configRuleConsoleUrl } from './console-links';
-import {
-  allDetailsCommands,
-  FENCE,
-  fencesCleanly,
-  leftOutSentence,
-  selectDetails,
-  type DetailSelection,
-} from './fix-details';
+import { FENCE, fencesCleanly, leftOutStep, selectDetails, type DetailSelection } from './fix-details';
 import {
   CHATBOT_MAX_DESCRIPTION_CHARS,
   CHATBOT_MAX_DETAIL_STEPS,
@@ -49,11 +42,6 @@ function inlineCode(text: string): string {
   return '`' + text.replace(/`/g, "'") + '`';
 }
 
-/** A command as code when it can be, else as plain text: a command is never altered. */
-function commandSpan(command: string): string {
-  return command.includes('`') ? command : '`' + command + '`';
-}
-
 /**
  * One next step per detail: the headline, the commands in a fenced block (so each pastes as it
  * is), or what to decide, and the documentation page.
@@ -64,11 +52,6 @@ export function chatDetailStep(detail: Detail): string {
   if (detail.fix.decide !== undefined) lines.push(`Decide: ${detail.fix.decide}`);
   if (detail.fix.documentation !== '') lines.push(`Documentation: ${detail.fix.documentation}`);
   return lines.join('\n');
-}
-
-function leftOutStep(t: Transition, leftOut: number, total: number): string {
-  const [fix, check] = allDetailsCommands(t);
-  return `${leftOutSentence(leftOut, total)} ${commandSpan(fix)} (a script to review) or ${commandSpan(check)}`;
 }
 
 /**

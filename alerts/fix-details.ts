@@ -66,6 +66,20 @@ export function leftOutSentence(leftOut: number, total: number): string {
   return `Not shown here: ${leftOut} of ${total} detail${total === 1 ? '' : 's'}. All of them, with their fix commands:`;
 }
 
+/** A command as inline code when it can be, else as plain text: a command is never altered. */
+function commandSpan(command: string): string {
+  return command.includes('`') ? command : '`' + command + '`';
+}
+
+/**
+ * The markdown line on details an alert leaves out, with the two commands that list them all (chat; Slack escapes
+ * it, which leaves the backticks alone).
+ */
+export function leftOutStep(t: Transition, leftOut: number, total: number): string {
+  const [fix, check] = allDetailsCommands(t);
+  return `${leftOutSentence(leftOut, total)} ${commandSpan(fix)} (a script to review) or ${commandSpan(check)}`;
+}
+
 /** Markdown code fences: a command holding one cannot be shown verbatim in a fenced block. */
 export const FENCE = '```';
 

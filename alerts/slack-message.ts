@@ -1,13 +1,6 @@
 import type { Detail } from '../engine/findings';
 import { configRuleConsoleUrl } from './console-links';
-import {
-  allDetailsCommands,
-  FENCE,
-  fencesCleanly,
-  leftOutSentence,
-  selectDetails,
-  type DetailSelection,
-} from './fix-details';
+import { FENCE, fencesCleanly, leftOutStep, selectDetails, type DetailSelection } from './fix-details';
 import {
   SLACK_HEADER_MAX_CHARS,
   SLACK_MAX_BLOCKS,
@@ -61,11 +54,9 @@ export function slackDetailText(detail: Detail): string {
   return lines.join('\n');
 }
 
+/** chat's line on left-out details, escaped (escapeSlack leaves its backticks alone). */
 function leftOutText(t: Transition, leftOut: number, total: number): string {
-  const [fix, check] = allDetailsCommands(t);
-  const code = (command: string) =>
-    command.includes('`') ? escapeSlack(command) : `\`${escapeSlack(command)}\``;
-  return `${escapeSlack(leftOutSentence(leftOut, total))} ${code(fix)} (a script to review) or ${code(check)}`;
+  return escapeSlack(leftOutStep(t, leftOut, total));
 }
 
 /**

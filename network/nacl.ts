@@ -410,7 +410,8 @@ export interface FlowResult {
 const NONE: readonly string[] = Object.freeze([]);
 const NO_DENIALS: readonly NaclDenial[] = Object.freeze([]);
 
-function portsText(ports: PortRange): string {
+/** `443`, or `1024-65535`: a port range as NACL texts and fixes show it. */
+export function portsText(ports: PortRange): string {
   return ports.from === ports.to ? `${ports.from}` : `${ports.from}-${ports.to}`;
 }
 

@@ -1,6 +1,12 @@
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { FINAL_RULE_NUMBER, NaclDecisions, naclsAllowFlow, type NaclDenial } from '../network/nacl';
+import {
+  FINAL_RULE_NUMBER,
+  NaclDecisions,
+  naclsAllowFlow,
+  portsText,
+  type NaclDenial,
+} from '../network/nacl';
 import type { Protocol } from '../network/protocol';
 import { listWithin, MESSAGE_BUDGET, type Detail } from '../engine/findings';
 import { createAllowEntry, PROTOCOL_NUMBER, RuleNumbers } from '../fixes/nacl-entries';
@@ -91,11 +97,6 @@ function flowText(flow: RequiredFlow, reply: boolean): string {
   return `${reply ? 'replies of ' : ''}${from} → ${target.subnetId} ${protocol}/${port} (${purposesOf(flow).join(', ')})`;
 }
 
-function portsText(denial: NaclDenial): string {
-  const { from, to } = denial.ports;
-  return from === to ? `${from}` : `${from}-${to}`;
-}
-
 /** Which entry denies the traffic, in words. */
 function deniedByText(denial: NaclDenial): string {
   const decider =
@@ -124,11 +125,11 @@ function entryDetail(
   const { acl, direction, protocol, peer, before } = denial;
   const egress = direction === 'egress';
   const aclId = acl.NetworkAclId;
-  const what = `${protocol}/${portsText(denial)} ${egress ? 'to' : 'from'} ${peer.text}`;
+  const what = `${protocol}/${portsText(denial.ports)} ${egress ? 'to' : 'from'} ${peer.text}`;
   const broken = `${flows.length} required flow${flows.length === 1 ? '' : 's'}: ${flows.join('; ')}`;
   const head = `${aclId} ${direction} denies ${what} (${deniedByText(denial)}), which breaks ${broken}`;
   const ruleNumber = numbers.take(acl, egress, before);
-  const entry = `${direction} allow entry for protocol ${PROTOCOL_NUMBER[protocol]} (${protocol}), ports ${portsText(denial)}, ${peer.text}`;
+  const entry = `${direction} allow entry for protocol ${PROTOCOL_NUMBER[protocol]} (${protocol}), ports ${portsText(denial.ports)}, ${peer.text}`;
   if (ruleNumber === undefined) {
     return {
       resourceId: aclId,

@@ -1,7 +1,7 @@
 import type { ClusterContext } from '../engine/cluster-context';
 import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
-import { addSubnetFix, ENDPOINT_DOCS } from '../fixes/endpoint-commands';
+import { addSubnetFix, ENDPOINT_DOCS, nodeSubnetsByZone } from '../fixes/endpoint-commands';
 import { membershipDoubt, type JudgedEndpoint } from '../network/endpoints';
 import type { SnapshotView } from '../snapshot/view';
 import { noServiceRequired } from './shared/no-service-required';
@@ -24,11 +24,6 @@ function zonesOf(view: SnapshotView, subnetIds: readonly string[], doubts: reado
   return zones;
 }
 
-/** A node subnet in `zone`: there is one, since node subnets are what put the zone on the list. */
-function firstNodeSubnetIn(ctx: ClusterContext, zone: string): string {
-  return ctx.nodeSubnets.ids.find((id) => ctx.view.subnet(id)?.AvailabilityZone === zone)!;
-}
-
 function judge(verdict: Verdict, ctx: ClusterContext, nodeZones: Zones, judged: JudgedEndpoint): void {
   const { endpoint, service, member } = judged;
   const id = endpoint.VpcEndpointId;
@@ -39,9 +34,11 @@ function judge(verdict: Verdict, ctx: ClusterContext, nodeZones: Zones, judged: 
   // An endpoint subnet of unknown AZ may sit in the uncovered zone; a possible member may not be judged.
   const doubts = [...own.doubts, ...(member === true ? [] : [membershipDoubt(judged)])];
   if (doubts.length === 0) {
+    // Each uncovered zone has a node subnet: node subnets are what put the zone on the list.
+    const nodeSubnetIn = nodeSubnetsByZone(ctx).byZone;
     verdict.fail(problem, id).because(
       ...uncovered.map((zone) => {
-        const subnetId = firstNodeSubnetIn(ctx, zone);
+        const subnetId = nodeSubnetIn.get(zone)!;
         return {
           resourceId: id,
           resourceType: 'AWS::EC2::VPCEndpoint',

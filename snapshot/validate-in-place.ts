@@ -78,7 +78,7 @@ function optCidr(value: unknown): boolean {
 /**
  * `text.toLowerCase()`, remembered: enum fields hold a handful of distinct texts, and the API
  * capitalizes some (`Available`, `Interface`), so 10,000 clusters would allocate ~60,000 equal
- * strings. Shared ones are less garbage and less memory. Bounded, like cidrValidity.
+ * strings. Shared ones are less garbage and less memory. Bounded, like network/cidr.ts's snapshotCidr.
  */
 const lowerCased = new Map<string, string>();
 function lowerCase(text: string): string {

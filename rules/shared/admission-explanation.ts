@@ -63,13 +63,18 @@ export interface AdmissionExplanation {
   offenders: string[];
 }
 
+/** A group as texts name it: the cluster security group says so. */
+function groupName(groupId: string, clusterGroupId: string | undefined): string {
+  return groupId === clusterGroupId ? `${groupId} (cluster SG)` : groupId;
+}
+
 function groupNames(groups: IdSet, wording: AdmissionWording): string[] {
-  return groups.ids.map((id) => (id === wording.clusterGroupId ? `${id} (cluster SG)` : id));
+  return groups.ids.map((id) => groupName(id, wording.clusterGroupId));
 }
 
 function subjectOf(groups: readonly string[], max: number): string {
   if (groups.length === 0) return 'no security group allows';
-  return `${listWithin(groups, max)} ${groups.length === 1 ? 'does' : 'do'} not allow`;
+  return `${listWithin(groups, max)} ${pluralDo(groups.length)} not allow`;
 }
 
 /**
@@ -258,7 +263,7 @@ export class SecurityGroupFixes {
   }
 
   private name(groupId: string): string {
-    return groupId === this.clusterGroupId ? `${groupId} (cluster SG)` : groupId;
+    return groupName(groupId, this.clusterGroupId);
   }
 
   private build(fix: PendingFix): Detail {

@@ -5,6 +5,7 @@ import type { Rule } from '../engine/rule';
 import { Verdict } from '../engine/verdict';
 import { known, not } from '../network/tri';
 import type { Route, RouteTable } from '../snapshot/schema';
+import { isActiveAssociation } from '../snapshot/view';
 import { resourceTypeOf } from '../fixes/resource-types';
 import { deleteRoute, ROUTE_TABLES_DOCUMENTATION } from '../fixes/route-table-routes';
 import { stopPublicIpOnLaunch, SUBNET_PUBLIC_IP_DOCUMENTATION } from '../fixes/subnet-attributes';
@@ -92,9 +93,7 @@ function effectiveTables(ctx: ClusterContext, verdict: Verdict): Map<RouteTable,
  */
 function otherSubnetsOf(ctx: ClusterContext, table: RouteTable): { main: boolean; others: string[] } {
   const nodeSubnets = new Set(ctx.nodeSubnets.ids);
-  const active = table.Associations.filter(
-    (a) => a.AssociationState?.State === undefined || a.AssociationState.State === 'associated',
-  );
+  const active = table.Associations.filter(isActiveAssociation);
   const main = active.some((a) => a.Main === true);
   const others = new Set<string>();
   for (const { SubnetId } of active) if (SubnetId && !nodeSubnets.has(SubnetId)) others.add(SubnetId);

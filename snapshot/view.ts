@@ -36,7 +36,13 @@ function groupBy<T>(items: readonly T[] | undefined, key: (item: T) => string): 
   return map;
 }
 
-const INACTIVE_ASSOCIATION = (state: string | undefined) => state !== undefined && state !== 'associated';
+/** A route table association in effect: `associated`, or of a state the snapshot leaves out. */
+export const isActiveAssociation = (association: {
+  AssociationState?: { State?: string } | undefined;
+}): boolean => {
+  const state = association.AssociationState?.State;
+  return state === undefined || state === 'associated';
+};
 const CLUSTER_TAG_PREFIX = 'kubernetes.io/cluster/';
 
 /**
@@ -99,7 +105,7 @@ export class SnapshotView {
     }
     for (const table of ec2.RouteTables ?? []) {
       for (const association of table.Associations) {
-        if (INACTIVE_ASSOCIATION(association.AssociationState?.State)) continue;
+        if (!isActiveAssociation(association)) continue;
         if (association.Main === true && !this.mainTableByVpc.has(table.VpcId))
           this.mainTableByVpc.set(table.VpcId, { found: table });
         if (association.SubnetId && !this.tableBySubnet.has(association.SubnetId)) {

@@ -7,7 +7,6 @@ import {
   explainAdmission,
   nodesSide,
   reportFailedAdmissions,
-  SecurityGroupFixes,
   type FailedAdmission,
 } from './shared/admission-explanation';
 
@@ -64,8 +63,11 @@ export const clusterSecurityGroup: Rule = {
       (failed ??= []).push({ flow: subject, explained, offenders: explained.offenders, definite: true });
     }
     if (failed) {
-      const fixes = new SecurityGroupFixes(ctx.view.region, this.meta.documentation, clusterGroupId);
-      reportFailedAdmissions(verdict, failed, fixes);
+      reportFailedAdmissions(verdict, failed, {
+        region: ctx.view.region,
+        documentation: this.meta.documentation,
+        clusterGroupId,
+      });
     }
     return verdict.outcome(
       'security groups allow nodes → control plane tcp/443, control plane → nodes tcp/10250, nodes → nodes tcp/udp 53',

@@ -6,7 +6,6 @@ import {
   explainAdmission,
   nodesSide,
   reportFailedAdmissions,
-  SecurityGroupFixes,
   type FailedAdmission,
 } from './shared/admission-explanation';
 import { noServiceRequired } from './shared/no-service-required';
@@ -74,8 +73,11 @@ export const vpcEndpointsSecurityGroups: Rule = {
       });
     }
     if (failed) {
-      const fixes = new SecurityGroupFixes(ctx.view.region, this.meta.documentation, clusterGroupId);
-      reportFailedAdmissions(verdict, failed, fixes);
+      reportFailedAdmissions(verdict, failed, {
+        region: ctx.view.region,
+        documentation: this.meta.documentation,
+        clusterGroupId,
+      });
     }
     const count = judged.length;
     return verdict.outcome(

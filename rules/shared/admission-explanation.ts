@@ -217,7 +217,7 @@ function pluralDo(count: number): string {
  * as admitting the whole side, and a reference needs no guess at which addresses to open.
  * Add every failing flow first, then ask for details.
  */
-export class SecurityGroupFixes {
+class SecurityGroupFixes {
   private readonly pending = new Map<string, PendingFix>();
 
   constructor(
@@ -358,8 +358,13 @@ export interface FailedAdmission {
 export function reportFailedAdmissions(
   verdict: Verdict,
   failed: readonly FailedAdmission[],
-  fixes: SecurityGroupFixes,
+  {
+    region,
+    documentation,
+    clusterGroupId,
+  }: { region: string; documentation: string; clusterGroupId: string | undefined },
 ): void {
+  const fixes = new SecurityGroupFixes(region, documentation, clusterGroupId);
   const keys = failed.map(({ flow, explained, definite }) =>
     definite ? explained.missing.map((missing) => fixes.add(flow, missing)) : [],
   );

@@ -23,7 +23,7 @@ export function emailSubject(input: Transition): string {
  * first line indented, which a shell ignores): indenting the later lines of a command with a
  * quoted line break would change the value it sets.
  */
-export function emailDetailBlock(detail: Detail): string {
+function emailDetailBlock(detail: Detail): string {
   const lines = [`  - ${detailHeadline(detail)}`];
   for (const command of detail.fix.commands) lines.push(`      ${command}`);
   if (detail.fix.decide !== undefined) lines.push(`      Decide: ${detail.fix.decide}`);

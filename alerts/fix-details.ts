@@ -17,7 +17,7 @@ export interface DetailSelection {
 }
 
 /** A NEW_VIOLATION's details and the finding's count of them; a RESOLVED has nothing left to fix. */
-export function alertDetails(t: Transition): { details: readonly Detail[]; total: number } {
+function alertDetails(t: Transition): { details: readonly Detail[]; total: number } {
   if (t.kind !== 'NEW_VIOLATION') return { details: [], total: 0 };
   const details = t.details ?? [];
   const count = t.detailCount;

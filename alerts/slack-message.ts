@@ -40,7 +40,7 @@ function section(text: string): Record<string, unknown> {
  * One section per detail: the headline, the commands in a code block (escaped, which Slack shows
  * as the characters they stand for, so each pastes as it is), what to decide, the documentation.
  */
-export function slackDetailText(detail: Detail): string {
+function slackDetailText(detail: Detail): string {
   const lines = [
     `*\`${escapeSlack(detail.resourceId.replace(/`/g, "'"))}\`* (${escapeSlack(detail.resourceType)}): ${escapeSlack(detail.problem)}`,
   ];

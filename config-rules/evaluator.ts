@@ -164,10 +164,9 @@ async function changeResults(
  * the member's reader role and answered with the config-reporter role's credentials; the Lambda's own account, and
  * every invocation of a deployment that does not know its account, as given.
  */
-function accountScope(rawEvent: unknown, deps: EvaluatorDeps): AccountScope {
+function accountScope(event: ParsedEvent, deps: EvaluatorDeps): AccountScope {
   const own = { reader: deps.reader, config: deps.config, cache: deps.cache, account: undefined };
-  const claimed = (rawEvent as { accountId?: unknown } | null)?.accountId;
-  const member = memberAccountOf(deps.accountId, typeof claimed === 'string' ? claimed : undefined);
+  const member = memberAccountOf(deps.accountId, event.accountId);
   if (member === undefined) return own;
   if (!deps.member) {
     throw new Error(`invocation for account ${member}, but this evaluator has no access to member accounts`);
@@ -183,7 +182,7 @@ export async function handleConfigRuleEvent(
 ): Promise<InvocationSummary> {
   const log = deps.log ?? SILENT;
   const event = parseConfigRuleEvent(rawEvent, deps.now);
-  const scoped = accountScope(rawEvent, deps);
+  const scoped = accountScope(event, deps);
   const selected = selectRule(
     event.configRuleName,
     event.ruleParameters,

@@ -43,6 +43,8 @@ export interface ParsedEvent {
   /** name → text, exactly as the rule's InputParameters hold them. */
   ruleParameters: Record<string, string>;
   notification: Notification;
+  /** The account that owns the rule (a member's, for an organization rule); absent when the event has none. */
+  accountId?: string;
 }
 
 function isObject(value: unknown): value is Json {
@@ -107,6 +109,7 @@ export function parseConfigRuleEvent(event: unknown, now: () => Date = () => new
   if (!configRuleName) throw new ConfigEventError('configRuleName: missing');
   const resultToken = text(event.resultToken);
   if (!resultToken) throw new ConfigEventError('resultToken: missing');
+  const accountId = text(event.accountId);
   const invoking = parseJsonObject(event.invokingEvent, 'invokingEvent');
   const created = time(invoking.notificationCreationTime);
   const messageType = invoking.messageType;
@@ -132,5 +135,6 @@ export function parseConfigRuleEvent(event: unknown, now: () => Date = () => new
     eventLeftScope: event.eventLeftScope === true,
     ruleParameters: ruleParametersOf(event.ruleParameters),
     notification,
+    ...(accountId === undefined ? {} : { accountId }),
   };
 }

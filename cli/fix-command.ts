@@ -1,4 +1,3 @@
-import { partitionOfRegion } from '../snapshot/load';
 import {
   checkSettings,
   checkSnapshot,
@@ -27,9 +26,8 @@ export function runFix(options: FixOptions, io: CliIo): number {
   const file = snapshotOption(options, 'fix');
   const settings = checkSettings(options);
   const snapshot = readSnapshotFile(file);
-  const partition = snapshot.partition ?? partitionOfRegion(snapshot.region);
   const report = checkSnapshot(snapshot, settings);
-  io.out(buildFixScript([{ report, partition }], { source: `snapshot ${snapshotSource(file)}` }));
+  io.out(buildFixScript([report], { source: `snapshot ${snapshotSource(file)}` }));
   return exitCodeOf([report], options.failOn);
 }
 
@@ -52,7 +50,12 @@ export async function runLiveFix(
   const failed = results.flatMap((result) => ('report' in result ? [] : [result]));
   const regions = results.map((result) => result.region);
   const source = `${regions.length > 1 ? 'Regions' : 'Region'} ${regions.join(', ')} (live)`;
-  io.out(buildFixScript(reports, { source, failedRegions: failed.map((result) => result.region) }));
+  io.out(
+    buildFixScript(
+      reports.map((result) => result.report),
+      { source, failedRegions: failed.map((result) => result.region) },
+    ),
+  );
   for (const result of failed) io.err(regionErrorText(result.region, result.error, debug));
   return failed.length > 0
     ? EXIT.usage

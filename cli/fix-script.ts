@@ -6,14 +6,9 @@
  */
 import type { Detail, Finding } from '../engine/findings';
 import type { Report } from '../engine/report';
+import { partitionOfRegion } from '../snapshot/load';
 import { shellWord } from '../fixes/aws-cli';
 import { TERMINAL_WIDTH } from './format/table';
-
-/** One Region's report and the partition its commands are for. */
-export interface FixScriptReport {
-  report: Report;
-  partition: string;
-}
 
 export interface FixScriptOptions {
   /** Where the findings came from, for the header: `snapshot prod.json`, `a live check`. */
@@ -427,12 +422,12 @@ function listOf(values: readonly string[]): string {
  * `#!/bin/sh` and `set -eu`, says what it is and that it must be reviewed, then has a section
  * per cluster with something to resolve.
  */
-export function buildFixScript(reports: readonly FixScriptReport[], options: FixScriptOptions): string {
+export function buildFixScript(reports: readonly Report[], options: FixScriptOptions): string {
   const variables = new Variables();
   const done = new Set<string>();
   const tally: Tally = { findings: new Set(), clusters: 0, commands: 0, decisions: 0 };
   const body: string[] = [];
-  for (const { report } of reports) {
+  for (const report of reports) {
     const clusters = clustersOf(report, variables);
     if (reports.length > 1) {
       body.push('', `# ${'#'.repeat(TERMINAL_WIDTH - 2)}`, ...commentLines(`Region ${report.region}`));
@@ -451,10 +446,11 @@ export function buildFixScript(reports: readonly FixScriptReport[], options: Fix
     body.push('', ...commentLines(`NOT INCLUDED: ${region} could not be checked (its error is on stderr).`));
   }
 
-  const accounts = listOf(reports.map(({ report }) => report.accountId));
-  const regions = listOf(reports.map(({ report }) => report.region));
-  const partitions = listOf(reports.map(({ partition }) => partition));
-  const generated = listOf(reports.map(({ report }) => report.generatedAt));
+  const accounts = listOf(reports.map((report) => report.accountId));
+  const regions = listOf(reports.map((report) => report.region));
+  // buildReport sets the partition (the snapshot's, else its Region's); a report built otherwise has its Region's.
+  const partitions = listOf(reports.map((report) => report.partition ?? partitionOfRegion(report.region)));
+  const generated = listOf(reports.map((report) => report.generatedAt));
   const header = [
     '#!/bin/sh',
     'set -eu',

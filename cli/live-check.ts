@@ -13,7 +13,6 @@ import {
 import { EXIT, PROGRAM, reportError } from './errors-exit';
 import { formatJson } from './format/json';
 import type { CliIo } from './io';
-import { partitionOfRegion } from '../snapshot/load';
 import { collectRegion, enabledRegions, parseRegionOption, type LiveDeps } from './live';
 import { ledgerText, RegionProgress } from './progress';
 
@@ -23,9 +22,8 @@ import { ledgerText, RegionProgress } from './progress';
  */
 export const REGION_CONCURRENCY = 4;
 
-/** One Region of a live run: its report (and the partition its commands are for), or what failed. */
-export type RegionResult =
-  { region: string; report: Report; partition: string } | { region: string; error: unknown };
+/** One Region of a live run: its report, or what failed. */
+export type RegionResult = { region: string; report: Report } | { region: string; error: unknown };
 
 /** A failed Region's error line; the Region is named once, whether or not the message already does. */
 export function regionErrorText(region: string, error: unknown, debug: boolean): string {
@@ -102,7 +100,7 @@ export async function liveRegionResults(
       const { snapshot } = await collectRegion(deps, { region, profile, ledger });
       const report = checkSnapshot(snapshot, settings);
       progress?.checked(region, snapshot.eks.clusters.length, ledger.totalCalls, deps.clock() - start);
-      return { region, report, partition: snapshot.partition ?? partitionOfRegion(snapshot.region) };
+      return { region, report };
     } catch (error) {
       progress?.failed(region, ledger.totalCalls, deps.clock() - start);
       return { region, error };

@@ -7,9 +7,9 @@ import {
   stepOf,
   variableAssigned,
   variablesUsed,
-  type FixScriptReport,
 } from '../../cli/fix-script';
 import type { Compliance, Detail, Finding, Severity } from '../../engine/findings';
+import type { Report } from '../../engine/report';
 import { summarize } from '../../engine/findings';
 import { shellWord } from '../../fixes/aws-cli';
 
@@ -55,17 +55,15 @@ function detail(resourceId: string, problem: string, commands: string[], decide?
   };
 }
 
-function reportOf(findings: Finding[]): FixScriptReport {
+function reportOf(findings: Finding[]): Report {
   return {
+    schemaVersion: 1,
+    accountId: '111122223333',
+    region: REGION,
+    generatedAt: '2026-11-22T10:00:05Z',
+    summary: summarize(findings),
+    findings,
     partition: 'aws',
-    report: {
-      schemaVersion: 1,
-      accountId: '111122223333',
-      region: REGION,
-      generatedAt: '2026-11-22T10:00:05Z',
-      summary: summarize(findings),
-      findings,
-    },
   };
 }
 
@@ -381,7 +379,7 @@ const reportsArb = fc.array(fc.array(findingArb, { maxLength: 5 }), { minLength:
 type Generated = typeof reportsArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The reports, and for each detail its commands (in the generated order, or sorted by step when `sorted`). */
-function build(generated: Generated): { reports: FixScriptReport[]; details: string[][] } {
+function build(generated: Generated): { reports: Report[]; details: string[][] } {
   const details: string[][] = [];
   const reports = generated.map((findings, r) => {
     const region = r === 0 ? 'eu-west-1' : 'us-east-1';
@@ -405,8 +403,7 @@ function build(generated: Generated): { reports: FixScriptReport[]; details: str
         { severity: f.severity, compliance: f.compliance },
       ),
     );
-    const report = reportOf(built);
-    return { partition: 'aws', report: { ...report.report, region } };
+    return { ...reportOf(built), region };
   });
   return { reports, details };
 }

@@ -15,7 +15,7 @@ import type { Finding } from '../../engine/findings';
 import type { Report } from '../../engine/report';
 import type { Rule } from '../../engine/rule';
 import { RULES, ruleById } from '../../rules';
-import { parseSnapshotText, partitionOfRegion } from '../../snapshot/load';
+import { parseSnapshotText } from '../../snapshot/load';
 import { privateClustersSnapshot, type ClusterIds, type RawSnapshot } from '../../testkit/private-cluster';
 import { runRule } from '../../testkit/run-rule';
 import {
@@ -295,7 +295,7 @@ function expectFindingCommandsValid(finding: Finding): void {
 
 /** The lines the `fix` script runs, in its order: everything but comments, blank lines and its preamble. */
 function scriptCommands(report: Report, source: string): string[] {
-  const script = buildFixScript([{ report, partition: partitionOfRegion(report.region) }], { source });
+  const script = buildFixScript([report], { source });
   return script.split('\n').filter((line) => line !== '' && !line.startsWith('#') && line !== 'set -eu');
 }
 

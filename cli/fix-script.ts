@@ -9,6 +9,7 @@ import type { Report } from '../engine/report';
 import { partitionOfRegion } from '../snapshot/load';
 import { shellWord } from '../fixes/aws-cli';
 import { TERMINAL_WIDTH } from './format/table';
+import { plural } from './format/text';
 
 export interface FixScriptOptions {
   /** Where the findings came from, for the header: `snapshot prod.json`, `a live check`. */
@@ -407,10 +408,6 @@ function clusterSection(cluster: Cluster, region: string, done: Set<string>, tal
     tally.commands++;
   }
   return lines;
-}
-
-function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : nouns}`;
 }
 
 function listOf(values: readonly string[]): string {

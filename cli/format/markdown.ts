@@ -1,6 +1,6 @@
-import type { Detail, Finding, Fix } from '../../engine/findings';
+import type { Detail, Finding } from '../../engine/findings';
 import type { Report } from '../../engine/report';
-import { plural, SUMMARY_ORDER } from './text';
+import { plural, sameFix, SUMMARY_ORDER } from './text';
 
 /**
  * Makes text safe inside a GitHub/GitLab table cell: a pipe would end the cell and a
@@ -37,16 +37,6 @@ export function linkTarget(url: string): string {
   return url.replace(
     /[\s()<>[\]]/g,
     (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
-}
-
-function sameFix(a: Fix, b: Fix): boolean {
-  return (
-    a === b ||
-    (a.decide === b.decide &&
-      a.documentation === b.documentation &&
-      a.commands.length === b.commands.length &&
-      a.commands.every((command, i) => command === b.commands[i]))
   );
 }
 

@@ -1,6 +1,6 @@
-import type { Detail, Finding, Fix } from '../../engine/findings';
+import type { Detail, Finding } from '../../engine/findings';
 import type { Report } from '../../engine/report';
-import { paintCompliance, paintSeverity, plural, SUMMARY_ORDER, wrap, type Colors } from './text';
+import { paintCompliance, paintSeverity, plural, sameFix, SUMMARY_ORDER, wrap, type Colors } from './text';
 
 /** Output fits an 80-column terminal: every line, borders included. */
 export const TERMINAL_WIDTH = 80;
@@ -294,13 +294,6 @@ const NOT_SIMPLE_SPACING = /[^\S ]| {2}|^ | $/;
 /** Prose at `width` columns onto `out`: the first line after `first`, the rest after `rest` (at least as long). */
 function hanging(text: string, first: string, rest: string, width: number, out: string[]): void {
   wrapOnto(text, width - Math.max(first.length, rest.length), first, rest, out);
-}
-
-function sameFix(a: Fix, b: Fix): boolean {
-  if (a === b) return true;
-  if (a.decide !== b.decide || a.documentation !== b.documentation) return false;
-  if (a.commands.length !== b.commands.length) return false;
-  return a.commands.every((command, i) => command === b.commands[i]);
 }
 
 const DETAIL = '  - ';

@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import type { Compliance, Severity } from '../../engine/findings';
+import type { Compliance, Fix, Severity } from '../../engine/findings';
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -71,4 +71,12 @@ export const SUMMARY_ORDER: readonly Compliance[] = [
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Whether two details' fixes read the same: the formats show a fix once for consecutive details that share it. */
+export function sameFix(a: Fix, b: Fix): boolean {
+  if (a === b) return true;
+  if (a.decide !== b.decide || a.documentation !== b.documentation) return false;
+  if (a.commands.length !== b.commands.length) return false;
+  return a.commands.every((command, i) => command === b.commands[i]);
 }

@@ -5,7 +5,7 @@
  * orders commands by dependency (COMMAND_ORDER) without breaking any detail's own order.
  */
 import type { Detail, Finding } from '../engine/findings';
-import type { Report } from '../engine/report';
+import { findingsByCluster, type Report } from '../engine/report';
 import { partitionOfRegion } from '../snapshot/load';
 import { shellWord } from '../fixes/aws-cli';
 import { TERMINAL_WIDTH } from './format/table';
@@ -307,28 +307,21 @@ interface Cluster {
 
 /** Clusters with something to resolve, by name: each of their findings' details, in report order. */
 function clustersOf(report: Report, variables: Variables): Cluster[] {
-  const byArn = new Map<string, Cluster>();
-  for (const finding of report.findings) {
-    if (finding.details.length === 0) continue;
-    let cluster = byArn.get(finding.clusterArn);
-    if (!cluster) {
-      cluster = { name: finding.resourceId, arn: finding.clusterArn, vpcId: finding.vpcId, details: [] };
-      byArn.set(finding.clusterArn, cluster);
-    }
-    for (const detail of finding.details) cluster.details.push({ finding, detail, commands: [] });
-  }
-  const clusters = [...byArn.values()].sort(
-    (a, b) => compareText(a.name, b.name) || compareText(a.arn, b.arn),
-  );
+  const clusters = findingsByCluster(report)
+    .map(({ name, clusterArn, vpcId, findings }) => ({
+      name,
+      arn: clusterArn,
+      vpcId,
+      details: findings.flatMap((finding) =>
+        finding.details.map((detail) => ({ finding, detail, commands: [] as string[] })),
+      ),
+    }))
+    .filter((cluster) => cluster.details.length > 0);
   // Renamed in the order the script shows the details, so the first to assign a name keeps it.
   for (const cluster of clusters) {
     for (const entry of cluster.details) entry.commands = variables.commandsOf(entry.detail.fix.commands);
   }
   return clusters;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function detailHeader(entry: ScriptDetail, continued: boolean): string[] {

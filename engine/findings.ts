@@ -138,7 +138,8 @@ export function inSpecOrder(perCluster: readonly (readonly Finding[])[]): Findin
   return out;
 }
 
-function byText(a: string, b: string): number {
+/** Code-unit order of two texts (what the default sort does), as a comparator to chain with `||`. */
+export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

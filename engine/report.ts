@@ -1,5 +1,5 @@
 import type { SnapshotView } from '../snapshot/view';
-import { summarize, type Compliance, type Finding } from './findings';
+import { byText, summarize, type Compliance, type Finding } from './findings';
 
 /** The CLI's JSON document (SPEC §5). */
 export interface Report {
@@ -26,4 +26,31 @@ export function buildReport(view: SnapshotView, findings: Finding[], now: Date =
     findings,
     partition: view.partition,
   };
+}
+
+/** One cluster's findings, in report order. */
+export interface ClusterFindings {
+  name: string;
+  clusterArn: string;
+  vpcId: string;
+  findings: Finding[];
+}
+
+/** The findings per cluster (by ARN, so two clusters of one name stay apart), clusters by name, then ARN. */
+export function findingsByCluster(report: Report): ClusterFindings[] {
+  const byArn = new Map<string, ClusterFindings>();
+  for (const finding of report.findings) {
+    let cluster = byArn.get(finding.clusterArn);
+    if (!cluster) {
+      cluster = {
+        name: finding.resourceId,
+        clusterArn: finding.clusterArn,
+        vpcId: finding.vpcId,
+        findings: [],
+      };
+      byArn.set(finding.clusterArn, cluster);
+    }
+    cluster.findings.push(finding);
+  }
+  return [...byArn.values()].sort((a, b) => byText(a.name, b.name) || byText(a.clusterArn, b.clusterArn));
 }

@@ -3,6 +3,7 @@
  * SUBNETS_MULTI_AZ and SUBNETS_FREE_IPS. Which one suits (private, sized, meant for the
  * cluster) only the user knows, so these are listed, never chosen.
  */
+import { byText } from '../engine/findings';
 import type { Subnet } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
 
@@ -26,7 +27,7 @@ export function subnetsByZone(
   }
   const free = (subnet: Subnet) => subnet.AvailableIpAddressCount ?? -1;
   for (const list of zones.values()) list.sort((a, b) => free(b) - free(a));
-  return new Map([...zones].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...zones].sort(([a], [b]) => byText(a, b)));
 }
 
 /** `eu-west-1b: subnet-0a (8150 free addresses), subnet-0b (12 free addresses); eu-west-1c: …`. */

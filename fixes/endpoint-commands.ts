@@ -7,7 +7,7 @@
  * compliant cluster.
  */
 import type { ClusterContext } from '../engine/cluster-context';
-import type { Fix } from '../engine/findings';
+import { byText, type Fix } from '../engine/findings';
 import { endpointExists, endpointIsFor } from '../network/endpoints';
 import { securityGroupsAdmit } from '../network/security-groups';
 import type { Tri } from '../network/tri';
@@ -60,7 +60,7 @@ export function nodeSubnetsByZone(ctx: ClusterContext): ZonePlacement {
     if (zone === undefined) unplaced.push(id);
     else if (!byZone.has(zone)) byZone.set(zone, id);
   }
-  return { byZone: new Map([...byZone].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), unplaced };
+  return { byZone: new Map([...byZone].sort(([a], [b]) => byText(a, b))), unplaced };
 }
 
 /** The security groups a new Interface endpoint gets, or the commands that make one first. */

@@ -1,5 +1,5 @@
 import type { Detail, Finding } from '../../engine/findings';
-import type { Report } from '../../engine/report';
+import { findingsByCluster, type ClusterFindings, type Report } from '../../engine/report';
 
 /*
  * `--format junit`: the report as the JUnit XML that CI servers read (Jenkins' JUnit plugin,
@@ -101,51 +101,15 @@ function testCase(finding: Finding, classname: string, indent: string): string {
   }
 }
 
-interface Suite {
-  name: string;
-  clusterArn: string;
-  vpcId: string;
-  findings: Finding[];
-}
-
-/** The findings per cluster (by ARN, so two clusters of one name stay apart), clusters by name. */
-function suites(report: Report): Suite[] {
-  const byArn = new Map<string, Suite>();
-  for (const finding of report.findings) {
-    let suite = byArn.get(finding.clusterArn);
-    if (!suite) {
-      suite = {
-        name: finding.resourceId,
-        clusterArn: finding.clusterArn,
-        vpcId: finding.vpcId,
-        findings: [],
-      };
-      byArn.set(finding.clusterArn, suite);
-    }
-    suite.findings.push(finding);
-  }
-  const order = (a: Suite, b: Suite) =>
-    a.name < b.name
-      ? -1
-      : a.name > b.name
-        ? 1
-        : a.clusterArn < b.clusterArn
-          ? -1
-          : a.clusterArn > b.clusterArn
-            ? 1
-            : 0;
-  return [...byArn.values()].sort(order);
-}
-
 function count(findings: readonly Finding[], ...compliance: Finding['compliance'][]): number {
   return findings.filter((f) => compliance.includes(f.compliance)).length;
 }
 
-/** The `<testsuite>` elements of one report, numbered from `firstId`. */
-function suiteLines(report: Report, firstId: number): string[] {
+/** The `<testsuite>` elements of one report's suites, numbered from `firstId`. */
+function suiteLines(report: Report, suites: readonly ClusterFindings[], firstId: number): string[] {
   const packageName = `${report.accountId}.${report.region}`;
   const lines: string[] = [];
-  suites(report).forEach((suite, index) => {
+  suites.forEach((suite, index) => {
     lines.push(
       `  ${element('testsuite', [
         ['name', suite.name],
@@ -187,11 +151,7 @@ function suiteLines(report: Report, firstId: number): string[] {
  * reports (a live check of several Regions) make one document: CI tools read one file.
  */
 export function formatJunit(...reports: Report[]): string {
-  const first = reports[0];
-  const name =
-    reports.length === 1 && first
-      ? `private-eks-guard ${first.accountId} ${first.region}`
-      : `private-eks-guard ${reports.map((r) => `${r.accountId} ${r.region}`).join(', ')}`;
+  const name = `private-eks-guard ${reports.map((r) => `${r.accountId} ${r.region}`).join(', ')}`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `${element('testsuites', [
@@ -204,9 +164,9 @@ export function formatJunit(...reports: Report[]): string {
   ];
   let id = 0;
   for (const report of reports) {
-    const suiteText = suiteLines(report, id);
-    id += suites(report).length;
-    lines.push(...suiteText);
+    const suites = findingsByCluster(report);
+    lines.push(...suiteLines(report, suites, id));
+    id += suites.length;
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;

@@ -81,8 +81,3 @@ export function replaceDhcpOptionSet(
   ]);
   return [shellCapture(variable, create), associate];
 }
-
-/** In plain words: `domain-name eu-west-1.compute.internal; domain-name-servers AmazonProvidedDNS`. */
-export function describeConfigurations(configurations: readonly DhcpConfiguration[]): string {
-  return configurations.map(({ Key, Values }) => `${Key} ${Values.join(', ')}`).join('; ');
-}

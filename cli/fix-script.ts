@@ -10,6 +10,7 @@ import { partitionOfRegion } from '../snapshot/load';
 import { shellWord } from '../fixes/aws-cli';
 import { TERMINAL_WIDTH } from './format/table';
 import { plural } from './format/text';
+import { EKS_CLUSTER_NAME } from '../engine/eks-cluster-name';
 
 export interface FixScriptOptions {
   /** Where the findings came from, for the header: `snapshot prod.json`, `a live check`. */
@@ -114,9 +115,6 @@ export function stepOf(line: string): number {
 function isWait(line: string): boolean {
   return operationOf(line)?.split(' ')[1] === 'wait';
 }
-
-/** What EKS accepts as a cluster name (CreateCluster): a letter or digit, then letters, digits, - and _. */
-const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 function isClusterUpdate(line: string): boolean {
   const operation = operationOf(line);

@@ -10,6 +10,7 @@ import type { ResourceKind } from '../aws/resource-vpcs';
 import { readCloudTrailEvent, type CloudTrailCall } from '../event-schemas/cloudtrail-event';
 import { readField } from '../event-schemas/read-field';
 import { isDriftEventName, type DriftEventName } from './event-pattern';
+import { EKS_CLUSTER_NAME as CLUSTER_NAME } from '../engine/eks-cluster-name';
 
 export type LookupKind = ResourceKind;
 
@@ -31,9 +32,6 @@ const EC2_ID_PREFIX = {
   subnet: 'subnet',
   'vpc-endpoint': 'vpce',
 } as const;
-
-// EKS cluster names: 1-100 characters, starting alphanumeric.
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 function isEc2Id(kind: keyof typeof EC2_ID_PREFIX, value: unknown): value is string {
   return typeof value === 'string' && new RegExp(`^${EC2_ID_PREFIX[kind]}-[0-9a-f]{8,32}$`).test(value);

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Compliance } from '../engine/findings';
 import { PARTITION_KEY, SORT_KEY, registryPartition, scopePrefix, type StateScope } from './table-schema';
 import { classifyTransition, isStoredCompliance, type StoredCompliance } from './transitions';
+import { EKS_CLUSTER_NAME } from '../engine/eks-cluster-name';
 
 /** One evaluation result for one cluster × rule, as the handlers produce it. */
 export interface Observation {
@@ -121,9 +122,6 @@ export interface StateStoreOptions {
    */
   scope?: StateScope;
 }
-
-/** EKS cluster names: a letter or digit, then letters, digits, `-`, `_`; at most 100 chars. */
-const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 /**
  * Alert delivery guarantee. SNS Publish cannot join a DynamoDB transaction, so the store keeps an outbox flag:

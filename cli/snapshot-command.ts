@@ -18,7 +18,7 @@ import { EXIT } from './errors-exit';
 import { plural } from './format/text';
 import type { CliIo } from './io';
 import { collectRegion, parseRegionOption, type LiveDeps } from './live';
-import { accountsPlan, type OrgFlags } from './org-options';
+import { accountsPlan, type AccountsPlan, type OrgFlags } from './org-options';
 import { formatSeconds, ledgerText } from './progress';
 
 export interface SnapshotOptions extends OrgFlags {
@@ -119,7 +119,8 @@ export async function runSnapshot(
   loadDeps: () => Promise<LiveDeps>,
   debug = false,
 ): Promise<number> {
-  if (accountsPlan(options) !== undefined) return runOrgSnapshot(options, io, loadDeps, debug);
+  const plan = accountsPlan(options);
+  if (plan !== undefined) return runOrgSnapshot(options, plan, io, loadDeps, debug);
   const regions = parseRegionOption(options.region);
   if (regions === 'all' || regions.length > 1) {
     throw new UsageError('snapshot takes one Region (a snapshot holds one account and Region)');
@@ -170,12 +171,12 @@ export function accountSnapshotName(accountId: string, region: string): string {
  */
 export async function runOrgSnapshot(
   options: SnapshotOptions,
+  plan: AccountsPlan,
   io: CliIo,
   loadDeps: () => Promise<LiveDeps>,
   debug = false,
   concurrency?: number,
 ): Promise<number> {
-  const plan = accountsPlan(options)!;
   if (options.out === '-') {
     throw new UsageError('--org and --accounts write one file per account and Region: give --out DIRECTORY');
   }

@@ -9,7 +9,7 @@ import { colorEnabled, type CliIo } from './io';
 import type { LiveDeps } from './live';
 import { formatReports } from './live-check';
 import { accountsPlan, type OrgFlags } from './org-options';
-import { collectAccounts, failureLines, type AccountRegionResult } from './org-run';
+import { accountErrorLine, collectAccounts, failureLines, type AccountRegionResult } from './org-run';
 
 export type OrgCheckOptions = CheckOptions & OrgFlags;
 
@@ -31,11 +31,6 @@ const SUMMARY_COLUMNS: readonly Column[] = [
 
 function clusters(report: Report): number {
   return new Set(report.findings.map((finding) => finding.resourceId)).size;
-}
-
-/** The error of a summary row, without the program prefix the stderr line carries. */
-function shortError(line: string): string {
-  return line.replace(/^[^:]+: account \d{12}(: [a-z0-9-]+)?: /, '').trim();
 }
 
 /**
@@ -124,8 +119,7 @@ export async function runOrgCheck(
   const rows = results.map((result: AccountRegionResult<Report>): SummaryRow => {
     if ('value' in result)
       return { accountId: result.accountId, region: result.region, report: result.value };
-    const line = failureLines([result], false)[0] ?? '';
-    return { accountId: result.accountId, region: result.region, error: shortError(line.split('\n')[0]!) };
+    return { accountId: result.accountId, region: result.region, error: accountErrorLine(result.error) };
   });
   io.out(formatAccountsReport(rows, options, io));
   for (const line of errors) io.err(line);

@@ -82,14 +82,25 @@ function activeAccounts(listed: readonly OrganizationAccount[], io: CliIo): stri
   return [...new Set(active)].sort();
 }
 
+/** What reportError says of `error`, without the program prefix (newline-terminated, as stderr writes it). */
+function errorMessage(error: unknown, debug: boolean): string {
+  return reportError(error, debug).stderr.slice(`${PROGRAM}: `.length);
+}
+
+/** The first line of what reportError says of `error`: the summary row's note for an account × Region. */
+export function accountErrorLine(error: unknown): string {
+  const message = errorMessage(error, false);
+  const end = message.indexOf('\n');
+  return (end < 0 ? message : message.slice(0, end)).trim();
+}
+
 /** `account 111122223333: …`: the stderr line of a failed account or account × Region. */
 export function accountErrorText(
   result: { accountId: string; region: string; stage: string; error: unknown },
   debug: boolean,
 ): string {
-  const { stderr } = reportError(result.error, debug);
   const prefix = `${PROGRAM}: `;
-  const message = stderr.slice(prefix.length);
+  const message = errorMessage(result.error, debug);
   const firstLine = message.slice(0, message.indexOf('\n'));
   const where =
     result.stage === 'assume' || new RegExp(`\\b${result.region}\\b`).test(firstLine)

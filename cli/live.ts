@@ -122,13 +122,34 @@ export async function enabledRegions(
   profile: string | undefined,
   ledger: CallLedger = new CallLedger(),
 ): Promise<{ home: string; regions: string[] }> {
+  const home = await homeRegion(deps, profile);
+  const regions = await listRegions(
+    deps,
+    profile === undefined ? { region: home } : { region: home, profile },
+    ledger,
+  );
+  if (regions.length === 0) throw new UsageError(`ec2:DescribeRegions in ${home} listed no enabled Region`);
+  return { home, regions };
+}
+
+/** The default Region `--region all` lists from; without one, a usage error. */
+export async function homeRegion(deps: LiveDeps, profile: string | undefined): Promise<string> {
   const home = await deps.defaultRegion(profile);
   if (home === undefined) throw new UsageError(NO_DEFAULT_REGION);
-  const clients = deps.createClients(profile === undefined ? { region: home } : { region: home, profile });
+  return home;
+}
+
+/** ec2:DescribeRegions with clients of `options` (its Region, profile or credentials): deduplicated and sorted. */
+export async function listRegions(
+  deps: Pick<LiveDeps, 'createClients' | 'destroyClients' | 'listEnabledRegions'>,
+  options: ClientOptions,
+  ledger: CallLedger,
+): Promise<string[]> {
+  const clients = deps.createClients(options);
   try {
-    const regions = await deps.listEnabledRegions(new AwsReader(clients, home, { ledger }));
-    if (regions.length === 0) throw new UsageError(`ec2:DescribeRegions in ${home} listed no enabled Region`);
-    return { home, regions: [...new Set(regions)].sort() };
+    return [
+      ...new Set(await deps.listEnabledRegions(new AwsReader(clients, options.region, { ledger }))),
+    ].sort();
   } finally {
     deps.destroyClients(clients);
   }

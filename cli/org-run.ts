@@ -7,12 +7,18 @@ import {
   listOrganizationAccounts,
   type OrganizationAccount,
 } from '../aws/organization';
-import { AwsReader } from '../aws/reader';
 import { UsageError } from '../engine/errors';
 import { partitionOfRegion } from '../snapshot/load';
 import { PROGRAM, reportError } from './errors-exit';
 import type { CliIo } from './io';
-import { collectRegion, NO_DEFAULT_REGION, parseRegionOption, type Collected, type LiveDeps } from './live';
+import {
+  collectRegion,
+  homeRegion,
+  listRegions,
+  parseRegionOption,
+  type Collected,
+  type LiveDeps,
+} from './live';
 import type { AccountsPlan } from './org-options';
 import { AccountRegionProgress, ledgerText } from './progress';
 
@@ -125,14 +131,7 @@ export async function collectAccounts<T>(
 ): Promise<AccountsRun<T>> {
   const requested = parseRegionOption(options.region);
   const debug = options.debug === true;
-  let home: string;
-  if (requested === 'all') {
-    const found = await deps.defaultRegion(options.profile);
-    if (found === undefined) throw new UsageError(NO_DEFAULT_REGION);
-    home = found;
-  } else {
-    home = requested[0]!;
-  }
+  const home = requested === 'all' ? await homeRegion(deps, options.profile) : requested[0]!;
   const partition = partitionOf(requested === 'all' ? [home] : requested);
 
   const hubLedger = new CallLedger();
@@ -217,16 +216,12 @@ export async function collectAccounts<T>(
         results.push({ accountId, region: 'all', ledger, error, stage: 'assume' });
         return;
       }
-      const clients = deps.createClients({ region: home, credentials: role.provide, accountId });
       try {
-        regions = [
-          ...new Set(await deps.listEnabledRegions(new AwsReader(clients, home, { ledger }))),
-        ].sort();
+        regions = await listRegions(deps, { region: home, credentials: role.provide, accountId }, ledger);
       } catch (error) {
         results.push({ accountId, region: 'all', ledger, error, stage: 'regions' });
         return;
       } finally {
-        deps.destroyClients(clients);
         if (debug) io.err(ledgerText(`account ${accountId} (Region list)`, ledger));
       }
       progress.add(regions.length);

@@ -20,7 +20,7 @@ import {
   type LiveDeps,
 } from './live';
 import type { AccountsPlan } from './org-options';
-import { AccountRegionProgress, ledgerText } from './progress';
+import { ledgerText, RegionProgress } from './progress';
 
 /**
  * Account × Region collections in flight at once. Each one is paced by its own account and
@@ -167,10 +167,7 @@ export async function collectAccounts<T>(
     );
 
     const limit = pLimit(options.concurrency ?? ACCOUNT_REGION_CONCURRENCY);
-    const progress = new AccountRegionProgress(
-      requested === 'all' ? 0 : accounts.length * requested.length,
-      io.err,
-    );
+    const progress = new RegionProgress(requested === 'all' ? 0 : accounts.length * requested.length, io.err);
     const order = new Map(accounts.map((id, index) => [id, index]));
     const results: AccountRegionResult<T>[] = [];
     const pending: Promise<void>[] = [];
@@ -179,26 +176,21 @@ export async function collectAccounts<T>(
       const ledger = new CallLedger();
       const role = roles.get(accountId)!;
       const start = deps.clock();
+      const label = `${accountId} ${region}`;
       try {
         await role.provide();
       } catch (error) {
-        progress.skipped(accountId, region);
+        progress.skipped(label);
         results.push({ accountId, region, ledger, error, stage: 'assume' });
         return;
       }
       try {
         const collected = await collectRegion(deps, { region, ledger, credentials: role.provide, accountId });
         const value = options.consume(collected, { accountId, region });
-        progress.checked(
-          accountId,
-          region,
-          options.clustersOf(collected),
-          ledger.totalCalls,
-          deps.clock() - start,
-        );
+        progress.checked(label, options.clustersOf(collected), ledger.totalCalls, deps.clock() - start);
         results.push({ accountId, region, ledger, value });
       } catch (error) {
-        progress.failed(accountId, region, ledger.totalCalls, deps.clock() - start);
+        progress.failed(label, ledger.totalCalls, deps.clock() - start);
         results.push({ accountId, region, ledger, error, stage: 'collect' });
       } finally {
         if (debug) io.err(ledgerText(`account ${accountId} ${region}`, ledger));

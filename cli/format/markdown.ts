@@ -12,11 +12,17 @@ export function escapeCell(text: string): string {
 }
 
 /**
- * Makes text safe in a paragraph or list item: as escapeCell, and also underscores and square
- * brackets (emphasis, links) and `#` (a heading, were a line to start with one).
+ * Markdown that shows `text` as it is, on one line or several (SARIF's messages): the characters
+ * escapeCell escapes, and also underscores and square brackets (emphasis, links) and `#` (a
+ * heading, were a line to start with one). Placeholders such as `<vpc>` would otherwise vanish as HTML.
  */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#]/g, (ch) => `\\${ch}`);
+}
+
+/** Makes text safe in a paragraph or list item, where a line break ends it: escapeMarkdown, breaks as `<br>`. */
 export function escapeText(text: string): string {
-  return escapeCell(text).replace(/[_[\]#]/g, (ch) => `\\${ch}`);
+  return escapeMarkdown(text).replace(/\r?\n|\r/g, '<br>');
 }
 
 /** Ids (cluster names, rule ids) in code spans, unless one holds a character a code span cannot. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Detail, Finding, Severity } from '../../engine/findings';
 import type { Report } from '../../engine/report';
 import type { Rule } from '../../engine/rule';
-import { codeFence, linkTarget } from './markdown';
+import { codeFence, escapeMarkdown, linkTarget } from './markdown';
 
 /*
  * `--format sarif`: the report as a SARIF 2.1.0 log (OASIS), for security tools and GitHub code
@@ -53,11 +53,6 @@ export function pascalCase(id: string): string {
     .filter((part) => part !== '')
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
-}
-
-/** Markdown that shows `text` as it is: placeholders such as `<vpc>` would otherwise vanish as HTML. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|#]/g, (ch) => `\\${ch}`);
 }
 
 function reportingDescriptor(rule: Rule): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { Detail, Finding } from '../../engine/findings';
 import type { Report } from '../../engine/report';
-import { plural, sameFix, SUMMARY_ORDER } from './text';
+import { findingsListed, hiddenLine, NEEDS_ACTION, plural, sameFix, SUMMARY_ORDER } from './text';
 
 /**
  * Makes text safe inside a GitHub/GitLab table cell: a pipe would end the cell and a
@@ -72,7 +72,6 @@ function detailItem(detail: Detail, previous: Detail | undefined): string[] {
 }
 
 /** Results whose details the reader needs. */
-const DETAILED = new Set<Finding['compliance']>(['NON_COMPLIANT', 'INSUFFICIENT_DATA']);
 
 function result(compliance: Finding['compliance']): string {
   return compliance === 'NON_COMPLIANT' ? `**${compliance}**` : compliance;
@@ -82,7 +81,7 @@ function result(compliance: Finding['compliance']): string {
 function detailSection(listed: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const f of listed) {
-    if (!DETAILED.has(f.compliance) || f.details.length === 0) continue;
+    if (!NEEDS_ACTION.has(f.compliance) || f.details.length === 0) continue;
     if (lines.length === 0) {
       lines.push(
         '',
@@ -124,23 +123,17 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
     `**Summary:** ${SUMMARY_ORDER.map((key) => `${report.summary[key]} ${key}`).join(', ')}`,
     '',
   ];
-  const hidden = options.all ? 0 : report.summary.COMPLIANT;
-  let listed: readonly Finding[] = [];
-  if (report.findings.length === 0) {
-    lines.push('The snapshot holds no EKS clusters: nothing to check.');
-  } else if (hidden === report.findings.length) {
-    lines.push(`All ${plural(hidden, 'finding')} are COMPLIANT (--all lists them).`);
+  const { listed, hidden, instead } = findingsListed(report, options.all);
+  if (instead !== undefined) {
+    lines.push(instead);
   } else {
-    listed = options.all ? report.findings : report.findings.filter((f) => f.compliance !== 'COMPLIANT');
     lines.push('| Severity | Cluster | Rule | Result | Details |', '|---|---|---|---|---|');
     for (const f of listed) {
       lines.push(
         `| ${f.severity} | ${code(f.resourceId)} | ${code(f.ruleId)} | ${result(f.compliance)} | ${escapeCell(f.annotation)} |`,
       );
     }
-    if (hidden > 0) {
-      lines.push('', `${plural(hidden, 'COMPLIANT finding')} not listed (--all lists every finding).`);
-    }
+    if (hidden > 0) lines.push('', hiddenLine(hidden));
   }
   lines.push(...detailSection(listed));
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,17 @@
 import type { Detail, Finding } from '../../engine/findings';
 import type { Report } from '../../engine/report';
-import { paintCompliance, paintSeverity, plural, sameFix, SUMMARY_ORDER, wrap, type Colors } from './text';
+import {
+  findingsListed,
+  hiddenLine,
+  NEEDS_ACTION,
+  paintCompliance,
+  paintSeverity,
+  plural,
+  sameFix,
+  SUMMARY_ORDER,
+  wrap,
+  type Colors,
+} from './text';
 
 /** Output fits an 80-column terminal: every line, borders included. */
 export const TERMINAL_WIDTH = 80;
@@ -155,7 +166,6 @@ const FINDING_COLUMNS: readonly Column[] = [
 ];
 
 /** Results whose annotation the reader needs; a COMPLIANT row speaks for itself. */
-const ANNOTATED = new Set<Finding['compliance']>(['NON_COMPLIANT', 'INSUFFICIENT_DATA']);
 
 /** The four counts, attention first, wrapped between counts if large numbers push past the terminal width. */
 export function summaryLines(summary: Report['summary'], c: Colors): string[] {
@@ -336,7 +346,7 @@ export function detailLines(detail: Detail, previous: Detail | undefined, out: s
 function detailSection(listed: readonly Finding[], c: Colors, out: string[]): void {
   let first = true;
   for (const finding of listed) {
-    if (!ANNOTATED.has(finding.compliance) || finding.details.length === 0) continue;
+    if (!NEEDS_ACTION.has(finding.compliance) || finding.details.length === 0) continue;
     if (first) {
       out.push('');
       hanging(FIX_SECTION_HEAD, '', '', TERMINAL_WIDTH, out);
@@ -374,18 +384,14 @@ export function formatTable(report: Report, c: Colors, options: TableOptions = {
   const rules = new Set(report.findings.map((f) => f.ruleId)).size;
   const scope = clusters === 0 ? '' : `: ${plural(clusters, 'cluster')}, ${plural(rules, 'rule')}`;
   const lines = wrap(`Account ${report.accountId}, Region ${report.region}${scope}`, TERMINAL_WIDTH);
-  const hidden = options.all ? 0 : report.summary.COMPLIANT;
-  let listed: readonly Finding[] = [];
-  if (report.findings.length === 0) {
-    lines.push('The snapshot holds no EKS clusters: nothing to check.');
-  } else if (hidden === report.findings.length) {
-    lines.push(`All ${plural(hidden, 'finding')} are COMPLIANT (--all lists them).`);
+  const { listed, hidden, instead } = findingsListed(report, options.all);
+  if (instead !== undefined) {
+    lines.push(instead);
   } else {
     const rows: TableRow[] = [];
-    listed = options.all ? report.findings : report.findings.filter((f) => f.compliance !== 'COMPLIANT');
     for (const finding of listed) {
       rows.push({ cells: [finding.severity, finding.resourceId, finding.ruleId, finding.compliance] });
-      if (ANNOTATED.has(finding.compliance) && finding.annotation) rows.push({ note: finding.annotation });
+      if (NEEDS_ACTION.has(finding.compliance) && finding.annotation) rows.push({ note: finding.annotation });
     }
     lines.push(
       drawTable(FINDING_COLUMNS, rows, c, (column, text, row) => {
@@ -400,9 +406,7 @@ export function formatTable(report: Report, c: Colors, options: TableOptions = {
         return text;
       }),
     );
-  }
-  if (hidden > 0 && hidden < report.findings.length) {
-    lines.push(`${plural(hidden, 'COMPLIANT finding')} not listed (--all lists every finding).`);
+    if (hidden > 0) lines.push(hiddenLine(hidden));
   }
   detailSection(listed, c, lines);
   lines.push(...summaryLines(report.summary, c));

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
-import type { Compliance, Fix, Severity } from '../../engine/findings';
+import type { Compliance, Finding, Fix, Severity } from '../../engine/findings';
+import type { Report } from '../../engine/report';
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -79,4 +80,40 @@ export function sameFix(a: Fix, b: Fix): boolean {
   if (a.decide !== b.decide || a.documentation !== b.documentation) return false;
   if (a.commands.length !== b.commands.length) return false;
   return a.commands.every((command, i) => command === b.commands[i]);
+}
+
+/** The results that need action: their annotation and details are shown. */
+export const NEEDS_ACTION: ReadonlySet<Compliance> = new Set<Compliance>([
+  'NON_COMPLIANT',
+  'INSUFFICIENT_DATA',
+]);
+
+/**
+ * What the table and markdown formats list: every finding with --all, else all but the COMPLIANT ones, which are
+ * counted in `hidden`; `instead`, the line shown in place of a list when there is nothing to list.
+ */
+export function findingsListed(
+  report: Report,
+  all: boolean | undefined,
+): { listed: readonly Finding[]; hidden: number; instead?: string } {
+  const hidden = all ? 0 : report.summary.COMPLIANT;
+  if (report.findings.length === 0) {
+    return { listed: [], hidden, instead: 'The snapshot holds no EKS clusters: nothing to check.' };
+  }
+  if (hidden === report.findings.length) {
+    return {
+      listed: [],
+      hidden,
+      instead: `All ${plural(hidden, 'finding')} are COMPLIANT (--all lists them).`,
+    };
+  }
+  return {
+    listed: all ? report.findings : report.findings.filter((f) => f.compliance !== 'COMPLIANT'),
+    hidden,
+  };
+}
+
+/** The line under a list that left out COMPLIANT findings. */
+export function hiddenLine(hidden: number): string {
+  return `${plural(hidden, 'COMPLIANT finding')} not listed (--all lists every finding).`;
 }

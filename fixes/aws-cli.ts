@@ -109,3 +109,14 @@ export function awsCli(
   }
   return words.join(' ');
 }
+
+/**
+ * A shell variable per VPC (`PREFIX_0A1B2C` for vpc-0a1b2c), so a script fixing several VPCs keeps what it creates in
+ * each apart.
+ */
+export function vpcVariable(prefix: string, vpcId: string): string {
+  return `${prefix}_${vpcId
+    .replace(/^vpc-/, '')
+    .replace(/[^A-Za-z0-9]/g, '_')
+    .toUpperCase()}`;
+}

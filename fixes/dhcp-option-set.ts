@@ -4,7 +4,7 @@
  * old set stays, since other VPCs may use it.
  */
 import type { DhcpOptionSet } from '../snapshot/schema';
-import { awsCli, shellCapture, shellExpansion } from './aws-cli';
+import { awsCli, shellCapture, shellExpansion, vpcVariable } from './aws-cli';
 
 export const DHCP_OPTIONS_DOCUMENTATION =
   'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html';
@@ -56,10 +56,7 @@ export function completedConfigurations(
 
 /** A shell variable per VPC (`DOPT_ID_0A1B2C`), so a script fixing several VPCs keeps their new sets apart. */
 export function dhcpOptionsVariable(vpcId: string): string {
-  return `DOPT_ID_${vpcId
-    .replace(/^vpc-/, '')
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, '_')}`;
+  return vpcVariable('DOPT_ID', vpcId);
 }
 
 /** Creates a set of `configurations` and associates it with `vpcId`, in that order. */

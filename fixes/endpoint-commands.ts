@@ -13,7 +13,8 @@ import { securityGroupsAdmit } from '../network/security-groups';
 import type { Tri } from '../network/tri';
 import type { VpcEndpoint } from '../snapshot/schema';
 import type { SnapshotView } from '../snapshot/view';
-import { awsCli, shellCapture, shellExpansion, type CliValue } from './aws-cli';
+import { awsCli, shellCapture, shellExpansion, vpcVariable, type CliValue } from './aws-cli';
+import { authorizeGroupReference } from './security-group-rules';
 import { endpointServiceName, type EndpointType } from './endpoint-service-name';
 import { enableDnsHostnames, enableDnsSupport } from './vpc-dns-attributes';
 
@@ -124,10 +125,7 @@ const ENDPOINT_GROUP_NAME = 'private-eks-vpc-endpoints';
 
 /** The shell variable that holds the new endpoint group's id: one per VPC. */
 export function endpointGroupVariable(vpcId: string): string {
-  return `ENDPOINT_SG_${vpcId
-    .replace(/^vpc-/, '')
-    .replace(/[^A-Za-z0-9]/g, '_')
-    .toUpperCase()}`;
+  return vpcVariable('ENDPOINT_SG', vpcId);
 }
 
 /**
@@ -158,20 +156,14 @@ function newEndpointGroup(ctx: ClusterContext): EndpointGroups {
     ['query', 'GroupId'],
     ['output', 'text'],
   ]);
-  const authorize = awsCli('ec2', 'authorize-security-group-ingress', region, [
-    ['group-id', shellExpansion(`$${variable}`)],
-    [
-      'ip-permissions',
-      [
-        {
-          IpProtocol: 'tcp',
-          FromPort: 443,
-          ToPort: 443,
-          UserIdGroupPairs: sources.map((GroupId) => ({ GroupId })),
-        },
-      ],
-    ],
-  ]);
+  const authorize = authorizeGroupReference(
+    region,
+    'ingress',
+    shellExpansion(`$${variable}`),
+    'tcp',
+    443,
+    sources,
+  );
   return { commands: [shellCapture(variable, create), authorize], variable };
 }
 

@@ -3,36 +3,43 @@
  * reference (`UserIdGroupPairs`), so no CIDR has to be guessed.
  */
 import type { Protocol } from '../network/protocol';
-import { awsCli } from './aws-cli';
+import { awsCli, type ShellExpansion } from './aws-cli';
 
 export type RuleDirection = 'ingress' | 'egress';
 
-/** `IpPermissions` of one rule admitting protocol/port to or from `peerGroupId` (IpPermission's member names). */
+/** `IpPermissions` of one rule admitting protocol/port to or from the peer groups (IpPermission's member names). */
 export function groupReferencePermissions(
   protocol: Protocol,
   port: number,
-  peerGroupId: string,
+  peerGroupIds: string | readonly string[],
 ): Record<string, unknown>[] {
+  const peers = typeof peerGroupIds === 'string' ? [peerGroupIds] : peerGroupIds;
   return [
-    { IpProtocol: protocol, FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: peerGroupId }] },
+    {
+      IpProtocol: protocol,
+      FromPort: port,
+      ToPort: port,
+      UserIdGroupPairs: peers.map((GroupId) => ({ GroupId })),
+    },
   ];
 }
 
 /**
  * `aws ec2 authorize-security-group-ingress|egress --group-id G --ip-permissions …`: the rule on
- * `groupId` admitting protocol/port from (ingress) or to (egress) the members of `peerGroupId`.
+ * `groupId` (an id, or a shell variable a line before assigned) admitting protocol/port from
+ * (ingress) or to (egress) the members of the peer groups.
  */
 export function authorizeGroupReference(
   region: string,
   direction: RuleDirection,
-  groupId: string,
+  groupId: string | ShellExpansion,
   protocol: Protocol,
   port: number,
-  peerGroupId: string,
+  peerGroupIds: string | readonly string[],
 ): string {
   return awsCli('ec2', `authorize-security-group-${direction}`, region, [
     ['group-id', groupId],
-    ['ip-permissions', groupReferencePermissions(protocol, port, peerGroupId)],
+    ['ip-permissions', groupReferencePermissions(protocol, port, peerGroupIds)],
   ]);
 }
 

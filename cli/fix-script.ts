@@ -9,7 +9,7 @@ import { findingsByCluster, type Report } from '../engine/report';
 import { partitionOfRegion } from '../snapshot/load';
 import { shellWord } from '../fixes/aws-cli';
 import { TERMINAL_WIDTH } from './format/table';
-import { plural } from './format/text';
+import { fillKeepingWords, plural } from './format/text';
 import { EKS_CLUSTER_NAME } from '../engine/eks-cluster-name';
 
 export interface FixScriptOptions {
@@ -202,19 +202,8 @@ export function commentSafe(text: string): string {
  * `#   `. A word longer than a line (an ARN, a URL) stays whole, so it can be copied.
  */
 export function commentLines(text: string, first = '# ', rest = '#   '): string[] {
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const word of commentSafe(text).split(' ')) {
-    if (!empty && line.length + 1 + word.length > TERMINAL_WIDTH) {
-      lines.push(line);
-      line = rest + word;
-      continue;
-    }
-    line += empty ? word : ` ${word}`;
-    empty = false;
-  }
-  lines.push(line.trimEnd());
+  const lines = fillKeepingWords(commentSafe(text).split(' '), first, rest, TERMINAL_WIDTH);
+  lines[lines.length - 1] = lines[lines.length - 1]!.trimEnd();
   return lines;
 }
 

@@ -4,7 +4,7 @@ import { configRuleName, type Rule } from '../engine/rule';
 import { findRule } from '../engine/rule-selection';
 import { RULES } from '../rules';
 import { drawTable, TERMINAL_WIDTH, type Column, type TableRow } from './format/table';
-import { colors, paintSeverity, wrap } from './format/text';
+import { colors, fillKeepingWords, paintSeverity, wrap } from './format/text';
 import { colorEnabled, type CliIo } from './io';
 
 export const RULES_FORMATS = ['table', 'json'] as const;
@@ -113,20 +113,14 @@ export function formatCatalogTable(rules: readonly Rule[], color: boolean): stri
  * a line (a URL) is kept whole on a line of its own, so it can still be copied or clicked.
  */
 function indented(text: string, indent: string, width = TERMINAL_WIDTH): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split(/\r?\n/)) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter((w) => w.length > 0)) {
-      if (line && indent.length + line.length + 1 + word.length > width) {
-        lines.push(indent + line);
-        line = word;
-      } else {
-        line = line ? `${line} ${word}` : word;
-      }
-    }
-    lines.push(indent + line);
-  }
-  return lines;
+  return text.split(/\r?\n/).flatMap((paragraph) =>
+    fillKeepingWords(
+      paragraph.split(/\s+/).filter((w) => w.length > 0),
+      indent,
+      indent,
+      width,
+    ),
+  );
 }
 
 /** A `Label:  value` line whose value wraps under itself. */

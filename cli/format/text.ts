@@ -36,6 +36,32 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * Words filled into lines of at most `width` columns, the first line opening with `first`, the others with `rest`. A
+ * word longer than a line (an ARN, a URL) is kept whole on a line of its own, so it can still be copied or clicked.
+ */
+export function fillKeepingWords(
+  words: readonly string[],
+  first: string,
+  rest: string,
+  width: number,
+): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of words) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+      continue;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
 export function paintSeverity(c: Colors, severity: Severity, text: string = severity): string {
   switch (severity) {
     case 'critical':

@@ -5,12 +5,8 @@ import {
   StartConfigRulesEvaluationCommand,
 } from '@aws-sdk/client-config-service';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { STSClient } from '@aws-sdk/client-sts';
-import { createClients, destroyClients, type AwsClients } from '../../aws/clients';
-import { AwsReader } from '../../aws/reader';
 import { isReadFailure } from '../../lambda/middleware';
 import type { DriftDeps } from '../../drift/drift-deps';
-import { memberCredentials, type MemberAccessOptions } from '../../aws/member-access';
 import { parseRecheckMessage, RecheckQueue } from '../../drift/recheck-queue';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -40,6 +36,7 @@ import {
   sampleEvent,
   type Harness,
 } from './drift-harness';
+import { organizationDeps, type OrganizationDeps } from './organization-harness';
 
 /*
  * An Organization hub (deploy/org): member accounts forward CloudTrail events to the hub's bus, keeping their
@@ -51,7 +48,6 @@ import {
 const HUB = '111122223333';
 const B = '222233334444';
 const C = '555566667777';
-const NO_PACING = { ec2: { concurrency: 8 }, eks: { concurrency: 8 }, sts: { concurrency: 1 } };
 
 let local: LocalDynamo;
 let h: Harness;
@@ -60,9 +56,9 @@ let org: FakeOrganization;
 let hubIds: ClusterIds;
 let bSnapshot: RawSnapshot;
 let bIds: ClusterIds;
-const memberConfig = new ConfigServiceClient({ region: REGION });
-const assumed: string[] = [];
-const memberClients: AwsClients[] = [];
+let hub: OrganizationDeps;
+let memberConfig: ConfigServiceClient;
+let assumed: string[];
 
 function memberSnapshot(accountId: string): { snapshot: RawSnapshot; ids: ClusterIds } {
   const snapshot = emptySnapshot(REGION, accountId);
@@ -87,58 +83,14 @@ beforeAll(async () => {
     ],
     { member: { buckets: { ec2: undefined, eks: undefined, sts: undefined } } },
   );
-  const organizations = new OrganizationsClient({ region: REGION });
-  // fromTemporaryCredentials' own STS client, answered by the fake Organization's AssumeRole.
-  const access: MemberAccessOptions = {
-    partition: 'aws',
-    region: REGION,
-    stsPlugins: [
-      {
-        applyToStack: (stack) => {
-          stack.add(
-            (next, context) => async (args) => {
-              if (context.commandName === 'AssumeRoleCommand') {
-                assumed.push(String((args.input as { RoleArn?: string }).RoleArn));
-              }
-              return next(args);
-            },
-            { step: 'initialize', name: 'recordAssumeRole', override: true },
-          );
-          org.installHub({ organizations, sts: { middlewareStack: stack } as unknown as STSClient });
-        },
-      },
-    ],
-  };
-  const readers = new Map<string, AwsReader>();
-  deps = {
-    ...h.deps,
-    accountId: HUB,
-    readerFor: (account, region) => {
-      if (account === undefined) return h.deps.readerFor(undefined, region);
-      let reader = readers.get(account);
-      if (!reader) {
-        const clients = createClients({
-          region,
-          maxAttempts: 1,
-          credentials: memberCredentials(access, account, 'reader'),
-          accountId: account,
-        });
-        memberClients.push(clients);
-        org.installMember(clients, account, region);
-        reader = new AwsReader(clients, region, { limits: NO_PACING });
-        readers.set(account, reader);
-      }
-      return reader;
-    },
-    member: (account, region) => ({
-      store: (h.deps.store as StateStore).forScope({ accountId: account, region }),
-      config: memberConfig,
-    }),
-  };
+  hub = organizationDeps(h, org, HUB, new OrganizationsClient({ region: REGION }));
+  deps = hub.deps;
+  assumed = hub.assumed;
+  memberConfig = hub.memberConfig;
 });
 
 afterAll(async () => {
-  memberClients.forEach(destroyClients);
+  hub.close();
   h.close();
   await local.close();
 });

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { ConfigServiceClient, DescribeConfigRulesCommand } from '@aws-sdk/client-config-service';
+import { DescribeConfigRulesCommand } from '@aws-sdk/client-config-service';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import { createClients, destroyClients, type AwsClients } from '../../aws/clients';
 import { AwsReadError } from '../../aws/errors';
 import type { HubClients } from '../../aws/hub-clients';
-import { memberCredentials, type MemberAccessOptions } from '../../aws/member-access';
 import { listOrganizationAccounts } from '../../aws/organization';
-import { AwsReader } from '../../aws/reader';
 import type { DriftDeps } from '../../drift/drift-deps';
 import type { OrganizationSweepOutcome } from '../../drift/organization-sweep';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
@@ -34,6 +31,7 @@ import {
   sweepMessages,
   type Harness,
 } from './drift-harness';
+import { organizationDeps, type OrganizationDeps } from './organization-harness';
 
 /*
  * The hourly sweep of an Organization hub (`organization: { hub: true }`): the own account as always, then one
@@ -47,7 +45,6 @@ const B = '222233334444';
 const C = '555566667777';
 const D = '666677778888';
 const E = '777788889999';
-const NO_PACING = { ec2: { concurrency: 8 }, eks: { concurrency: 8 }, sts: { concurrency: 1 } };
 
 let local: LocalDynamo;
 let h: Harness;
@@ -55,8 +52,8 @@ let deps: DriftDeps;
 let org: FakeOrganization;
 let hubClients: HubClients;
 let bIds: ClusterIds;
-const assumed: string[] = [];
-const memberClients: AwsClients[] = [];
+let hub: OrganizationDeps;
+let assumed: string[];
 
 function snapshotOf(accountId: string) {
   const snapshot = emptySnapshot(REGION, accountId);
@@ -95,58 +92,13 @@ beforeAll(async () => {
     sts: new STSClient({ region: REGION }),
   };
   org.installHub(hubClients);
-  const organizations = hubClients.organizations;
-  const access: MemberAccessOptions = {
-    partition: 'aws',
-    region: REGION,
-    stsPlugins: [
-      {
-        applyToStack: (stack) => {
-          stack.add(
-            (next, context) => async (args) => {
-              if (context.commandName === 'AssumeRoleCommand') {
-                assumed.push(String((args.input as { RoleArn?: string }).RoleArn));
-              }
-              return next(args);
-            },
-            { step: 'initialize', name: 'recordAssumeRole', override: true },
-          );
-          org.installHub({ organizations, sts: { middlewareStack: stack } as unknown as STSClient });
-        },
-      },
-    ],
-  };
-  const readers = new Map<string, AwsReader>();
-  const memberConfig = new ConfigServiceClient({ region: REGION });
-  deps = {
-    ...h.deps,
-    accountId: HUB,
-    readerFor: (account, region) => {
-      if (account === undefined) return h.deps.readerFor(undefined, region);
-      let reader = readers.get(account);
-      if (!reader) {
-        const clients = createClients({
-          region,
-          maxAttempts: 1,
-          credentials: memberCredentials(access, account, 'reader'),
-          accountId: account,
-        });
-        memberClients.push(clients);
-        org.installMember(clients, account, region);
-        reader = new AwsReader(clients, region, { limits: NO_PACING });
-        readers.set(account, reader);
-      }
-      return reader;
-    },
-    member: (account, region) => ({
-      store: (h.deps.store as StateStore).forScope({ accountId: account, region }),
-      config: memberConfig,
-    }),
-  };
+  hub = organizationDeps(h, org, HUB, hubClients.organizations);
+  deps = hub.deps;
+  assumed = hub.assumed;
 });
 
 afterAll(async () => {
-  memberClients.forEach(destroyClients);
+  hub.close();
   hubClients.organizations.destroy();
   hubClients.sts.destroy();
   h.close();
